@@ -1,0 +1,77 @@
+"""Who may see and do what: role, organisation, involvement in the case and a valid consent.
+
+Every view asks here; nothing else decides. A case the user may not see answers 404, exactly like
+a case that does not exist.
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import exists, false, select, true
+
+from .extensions import db
+from .models import Case, CaseInvolvement, Consent
+from .models.cases import consent_organisation
+from .timeutil import local_today
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"beheerder"}),
+    "cases.list": frozenset({"projectgroep", "professional", "buurtteam"}),
+    "cases.create": frozenset({"projectgroep"}),
+    "cases.edit": frozenset({"projectgroep"}),
+}
+
+
+def can(user, permission: str) -> bool:
+    """Whether the user's role grants a permission (object rules are in visible_cases)."""
+    return bool(user and user.is_authenticated and user.role in PERMISSIONS[permission])
+
+
+def require(permission: str):
+    """View decorator: 403 unless the logged-in user's role grants the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def consent_covers(organisation_id: int, today=None):
+    """SQL condition: the case has a valid, unwithdrawn consent naming this organisation."""
+    today = today or local_today()
+    return exists().where(
+        Consent.case_id == Case.id,
+        Consent.withdrawn_at.is_(None),
+        Consent.signed_on <= today,
+        Consent.valid_until >= today,
+        consent_organisation.c.consent_id == Consent.id,
+        consent_organisation.c.organisation_id == organisation_id,
+    )
+
+
+def visible_cases(user):
+    """SQL condition on Case: the cases this user may see."""
+    if not user.is_authenticated:
+        return false()
+    if user.role == "projectgroep":
+        return true()
+    if user.role in ("professional", "buurtteam"):
+        involved = exists().where(CaseInvolvement.case_id == Case.id, CaseInvolvement.user_id == user.id)
+        return involved & consent_covers(user.organisation_id)
+    return false()
+
+
+def case_or_404(case_id: int, user=None) -> Case:
+    """Load a case the user may see, or answer 404 as if it did not exist."""
+    user = user or current_user
+    case = db.session.scalar(select(Case).where(Case.id == case_id, visible_cases(user)))
+    if case is None:
+        abort(404)
+    return case

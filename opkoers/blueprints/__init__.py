@@ -1,0 +1,10 @@
+"""Blueprints, one per area."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import admin, auth, cases, documents, main
+
+    for module in (auth, main, admin, cases, documents):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,458 @@
+"""The case list and the case page with its sections, each editable in place (htmx) or on its own page."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import access, idempotency
+from ..audit import log_access
+from ..domain import RuleViolation
+from ..domain.consent import one_year_after
+from ..domain.selection import STEP_KINDS
+from ..extensions import db, htmx
+from ..forms.cases import (
+    ConfirmForm,
+    ConsentForm,
+    ContractForm,
+    DecisionForm,
+    GoalForm,
+    InvolvementForm,
+    PlanForm,
+    ReferralForm,
+    StepForm,
+    WithdrawConsentForm,
+    intake_form_class,
+)
+from ..labels import choices
+from ..messages import rule_message
+from ..models import CaseInvolvement, Consent, LifeDomain, Neighbourhood, Organisation, PlanGoal, User
+from ..services import agreements, cases, intake
+from ..timeutil import local_today
+
+bp = Blueprint("cases", __name__, url_prefix="/trajecten")
+
+
+@bp.before_request
+@login_required
+def _logged_in():
+    """Every page here needs a logged-in user whose role may see cases."""
+    if not access.can(current_user, "cases.list"):
+        abort(403)
+
+
+def _editor():
+    if not access.can(current_user, "cases.edit"):
+        abort(403)
+
+
+def _in_place() -> bool:
+    """An htmx request that swaps one section (not a boosted page navigation)."""
+    return bool(htmx) and not htmx.boosted
+
+
+# ---------------------------------------------------------------- list
+
+
+@bp.get("")
+def index():
+    filters = cases.CaseFilter(
+        q=request.args.get("q", "").strip()[:100],
+        status=request.args.get("status", "")
+        if request.args.get("status") in dict(choices("status"))
+        else "",
+        neighbourhood_id=request.args.get("wijk", type=int),
+        crisis=request.args.get("crisis") == "1",
+    )
+    page = cases.list_cases(
+        current_user, filters, request.args.get("page", 1, type=int), current_app.config["CASES_PER_PAGE"]
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    context = {"page": page, "filters": filters, "args": args, "neighbourhoods": _neighbourhoods()}
+    if _in_place() and htmx.target == "case-results":
+        return render_template("cases/_results.html", **context)
+    return render_template("cases/index.html", **context)
+
+
+def _neighbourhoods():
+    return db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all()
+
+
+# ---------------------------------------------------------------- referral
+
+
+def _referral_choices(form: ReferralForm) -> None:
+    form.client_neighbourhood_id.choices = [("", _("Onbekend"))] + [(n.id, n.name) for n in _neighbourhoods()]
+    handlers = db.session.scalars(
+        select(User).where(User.role == "projectgroep", User.active).order_by(User.name)
+    ).all()
+    form.handler_id.choices = [("", _("Nog niemand"))] + [(u.id, u.name) for u in handlers]
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+def new():
+    _editor()
+    form = ReferralForm()
+    _referral_choices(form)
+    if request.method == "GET":
+        form.form_token.data = idempotency.new_token()
+        form.referred_on.data = local_today()
+        form.handler_id.data = current_user.id
+    elif form.validate_on_submit():
+        earlier = idempotency.earlier_result(form.form_token.data)
+        if earlier:
+            flash(_("Deze aanmelding was al opgeslagen."), "info")
+            return redirect(earlier)
+        case = cases.register_referral(current_user, **form.values())
+        url = url_for("cases.detail", case_id=case.id)
+        idempotency.remember(form.form_token.data, url)
+        flash(_("De aanmelding is opgeslagen."), "success")
+        return redirect(url)
+    status = 422 if form.errors else 200
+    return render_template("cases/new.html", form=form), status
+
+
+# ---------------------------------------------------------------- case page
+
+
+@bp.get("/<int:case_id>")
+def detail(case_id: int):
+    case = access.case_or_404(case_id)
+    log_access(case, "case_page")
+    context = cases.case_page(case, current_app.config["HISTORY_ON_CASE_PAGE"])
+    return render_template("cases/detail.html", case=case, **context)
+
+
+@bp.get("/<int:case_id>/geschiedenis")
+def history(case_id: int):
+    case = access.case_or_404(case_id)
+    log_access(case, "history")
+    page = cases.history(case, request.args.get("page", 1, type=int), 50)
+    return render_template("cases/history.html", case=case, page=page)
+
+
+def _section(case, section: str | None):
+    """After a successful save: the fresh section (htmx) or back to the case page.
+
+    section None means the whole page changed (a new status): htmx then loads it anew."""
+    url = url_for("cases.detail", case_id=case.id, _anchor=f"section-{section}" if section else None)
+    if not _in_place():
+        flash(_("Opgeslagen."), "success")
+        return redirect(url)
+    if section is None:
+        return "", 200, {"HX-Redirect": url}
+    context = cases.case_page(case, current_app.config["HISTORY_ON_CASE_PAGE"])
+    return render_template("cases/_swap.html", case=case, section=section, **context)
+
+
+def _form(case, form_name: str, section: str | None, status: int, message: str | None, **context):
+    """The edit form of a section: alone for htmx, inside a page without JavaScript."""
+    context.update(
+        case=case,
+        message=message,
+        section=section or form_name,
+        form_template=f"cases/_form_{form_name}.html",
+    )
+    if _in_place():
+        return render_template("cases/_form_frame.html", **context), status
+    return render_template("cases/edit.html", **context), status
+
+
+def _save(case, form_name: str, section: str | None, form, action, **context):
+    """Validate, call the one service, answer: the shared shape of every section's GET and POST."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except RuleViolation as error:
+            db.session.rollback()
+            return _form(
+                case,
+                form_name,
+                section,
+                422 if error.code == "stale" else 409,
+                rule_message(error),
+                form=form,
+                **context,
+            )
+        return _section(case, section)
+    status = 422 if request.method == "POST" else 200
+    return _form(case, form_name, section, status, None, form=form, **context)
+
+
+@bp.route("/<int:case_id>/aanmelding", methods=["GET", "POST"])
+def referral(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = ReferralForm(obj=None if request.method == "POST" else _referral_data(case))
+    _referral_choices(form)
+    return _save(
+        case,
+        "referral",
+        "referral",
+        form,
+        lambda: cases.update_referral(
+            current_user, case, form.version.data, form.client_version.data, **form.values()
+        ),
+    )
+
+
+class _Obj:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _referral_data(case):
+    client = case.client
+    data = {f"client_{f}": getattr(client, f) for f in cases.CLIENT_FIELDS}
+    data.update({f: getattr(case, f) for f in cases.REFERRAL_FIELDS})
+    data.update(version=case.version, client_version=client.version, crisis_kind=case.crisis_kind or "")
+    return _Obj(**data)
+
+
+@bp.post("/<int:case_id>/intake/start")
+def start_intake(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    if ConfirmForm().validate_on_submit():
+        intake.start_intake(current_user, case)
+        flash(_("De intake is gestart."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id, _anchor="section-intake"))
+
+
+def _life_domains():
+    return db.session.scalars(select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position)).all()
+
+
+@bp.route("/<int:case_id>/intake", methods=["GET", "POST"])
+def intake_edit(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    record = cases.load_case_records(case)["intake"]
+    if record is None:
+        raise RuleViolation("transition_not_allowed", current=case.status, target="intake")
+    domains = _life_domains()
+    form_class = intake_form_class(domains)
+    if request.method == "POST":
+        form = form_class()
+    else:
+        form = form_class(obj=record)
+        for problem in record.problems:
+            field = form._fields.get(f"problem_{problem.life_domain_id}")
+            if field is not None:
+                field.data = problem.description
+
+    def save():
+        values = {q: form[q].data or "" for q in intake.QUESTION_FIELDS}
+        for name in intake.TREE_FIELDS:
+            values[name] = form[name].data or ("" if name.endswith("_note") else None)
+        problems = {d.id: form[f"problem_{d.id}"].data or "" for d in domains}
+        intake.save_intake(current_user, case, record, form.version.data, problems, **values)
+
+    return _save(case, "intake", "intake", form, save, domains=domains)
+
+
+@bp.route("/<int:case_id>/stappen/<kind>", methods=["GET", "POST"])
+def step(case_id: int, kind: str):
+    _editor()
+    if kind not in STEP_KINDS:
+        abort(404)
+    case = access.case_or_404(case_id)
+    existing = cases.load_case_records(case)["steps"].get(kind)
+    form = StepForm(obj=existing if request.method == "GET" else None)
+    people = db.session.scalars(
+        select(User).where(User.active, User.role.in_(("projectgroep", "professional"))).order_by(User.name)
+    ).all()
+    form.performed_by_id.choices = [(u.id, f"{u.name} ({u.organisation.name})") for u in people]
+    if request.method == "GET" and existing is None:
+        form.held_on.data = local_today()
+        form.performed_by_id.data = current_user.id
+    form.require_report = kind == "intake_talk"
+
+    def save():
+        intake.record_step(
+            current_user,
+            case,
+            kind,
+            form.version.data,
+            held_on=form.held_on.data,
+            performed_by_id=form.performed_by_id.data,
+            note=form.note.data or "",
+            report=form.report.data or "",
+        )
+
+    return _save(case, "step", "selection", form, save, kind=kind)
+
+
+@bp.route("/<int:case_id>/besluit", methods=["GET", "POST"])
+def decision(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = DecisionForm()
+    if request.method == "GET":
+        form.decided_on.data = local_today()
+    return _save(
+        case,
+        "decision",
+        None,
+        form,
+        lambda: intake.decide(
+            current_user, case, form.outcome.data, form.motivation.data, form.decided_on.data
+        ),
+    )
+
+
+@bp.route("/<int:case_id>/contract", methods=["GET", "POST"])
+def contract(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = ContractForm(obj=_Obj(version=case.version, signed_on=case.contract_signed_on or local_today()))
+    return _save(
+        case,
+        "contract",
+        "agreements",
+        form,
+        lambda: agreements.record_contract(current_user, case, form.version.data, form.signed_on.data),
+    )
+
+
+def _consent_choices(form: ConsentForm) -> None:
+    orgs = db.session.scalars(
+        select(Organisation).where(Organisation.active).order_by(Organisation.name)
+    ).all()
+    form.organisation_ids.choices = [(o.id, o.name) for o in orgs]
+
+
+@bp.route("/<int:case_id>/machtiging", methods=["GET", "POST"])
+def consent(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = ConsentForm()
+    _consent_choices(form)
+    if request.method == "GET":
+        form.form_token.data = idempotency.new_token()
+        form.signed_on.data = local_today()
+        form.valid_until.data = one_year_after(local_today())
+    elif form.validate_on_submit() and idempotency.earlier_result(form.form_token.data):
+        return _section(case, "agreements")
+
+    def save():
+        agreements.record_consent(
+            current_user,
+            case,
+            form.organisation_ids.data,
+            form.purposes.data,
+            form.signed_on.data,
+            form.valid_until.data,
+        )
+        idempotency.remember(form.form_token.data, url_for("cases.detail", case_id=case.id))
+
+    return _save(case, "consent", "agreements", form, save)
+
+
+@bp.route("/<int:case_id>/machtiging/<int:consent_id>/intrekken", methods=["GET", "POST"])
+def withdraw_consent(case_id: int, consent_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    record = db.session.get(Consent, consent_id)
+    if record is None or record.case_id != case.id:
+        abort(404)
+    form = WithdrawConsentForm()
+    return _save(
+        case,
+        "withdraw",
+        "agreements",
+        form,
+        lambda: agreements.withdraw_consent(current_user, case, record, form.reason.data),
+        consent=record,
+    )
+
+
+@bp.route("/<int:case_id>/plan", methods=["GET", "POST"])
+def plan(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    record = cases.load_case_records(case)["plan"]
+    form = PlanForm(obj=record if request.method == "GET" else None)
+    return _save(
+        case,
+        "plan",
+        "plan",
+        form,
+        lambda: agreements.save_plan(
+            current_user,
+            case,
+            form.version.data,
+            prioritised_problem=form.prioritised_problem.data or "",
+            activities=form.activities.data or "",
+            signed_on=form.signed_on.data,
+        ),
+    )
+
+
+@bp.route("/<int:case_id>/plan/doelen", methods=["GET", "POST"])
+def goal_add(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = GoalForm()
+    form.life_domain_id.choices = [(d.id, d.name) for d in _life_domains()]
+    return _save(
+        case,
+        "goal",
+        "plan",
+        form,
+        lambda: agreements.add_goal(
+            current_user, case, form.life_domain_id.data, form.goal.data, form.expected_result.data
+        ),
+    )
+
+
+@bp.post("/<int:case_id>/plan/doelen/<int:goal_id>/verwijderen")
+def goal_remove(case_id: int, goal_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    goal = db.session.get(PlanGoal, goal_id)
+    if goal is None or goal.plan.case_id != case.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        agreements.remove_goal(current_user, case, goal)
+    return _section(case, "plan")
+
+
+@bp.post("/<int:case_id>/starten")
+def start(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    if ConfirmForm().validate_on_submit():
+        agreements.start_plan(current_user, case)
+        flash(_("De uitvoering van het plan is gestart."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/betrokkenen", methods=["GET", "POST"])
+def involvement_add(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = InvolvementForm()
+    people = db.session.scalars(
+        select(User).where(User.active, User.role.in_(("professional", "buurtteam"))).order_by(User.name)
+    ).all()
+    form.user_id.choices = [(u.id, f"{u.name} ({u.organisation.name})") for u in people]
+    return _save(
+        case,
+        "involvement",
+        "involvement",
+        form,
+        lambda: cases.add_involvement(current_user, case, form.user_id.data, form.role_note.data or ""),
+    )
+
+
+@bp.post("/<int:case_id>/betrokkenen/<int:involvement_id>/verwijderen")
+def involvement_remove(case_id: int, involvement_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    involvement = db.session.get(CaseInvolvement, involvement_id)
+    if involvement is None or involvement.case_id != case.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        cases.remove_involvement(current_user, case, involvement)
+    return _section(case, "involvement")

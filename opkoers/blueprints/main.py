@@ -1,0 +1,43 @@
+"""Start page, language choice and the health check."""
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from ..services import dashboard as overview
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("main.dashboard"))
+
+
+@bp.get("/start")
+@login_required
+def dashboard():
+    if current_user.role == "beheerder":
+        return render_template("main/admin_dashboard.html", overview=overview.admin_overview())
+    return render_template("main/dashboard.html", overview=overview.case_overview(current_user))
+
+
+@bp.post("/taal")
+def set_language():
+    lang = request.form.get("lang")
+    if lang in ("nl", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.dashboard")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For monitoring: 200 when the database answers, 503 when it does not."""
+    try:
+        ok = overview.database_ok()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        ok = False
+    return jsonify(status="ok" if ok else "error", database=ok), 200 if ok else 503

@@ -1,0 +1,251 @@
+"""Demo data for trying Op Koers: organisations and neighbourhoods of Houten, one account per role,
+and five clients at different steps. Loaded only in demo mode, through the same services as the UI."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import LifeDomain, Neighbourhood, User
+from .services import admin, agreements, cases, intake
+from .timeutil import local_today
+
+DEMO_PASSWORD = "OpKoers-demo-2026"
+DEMO_ACCOUNTS = (
+    # role, e-mail, name, organisation
+    ("projectgroep", "projectgroep@opkoers.test", "Fatima El Amrani", "Gemeente Houten"),
+    ("professional", "professional@opkoers.test", "Joost de Vries", "Schuldhulp Houten"),
+    ("buurtteam", "buurtteam@opkoers.test", "Sanne Bakker", "Buurtteam Houten Noord"),
+    ("beheerder", "beheerder@opkoers.test", "Peter Jansen", "Gemeente Houten"),
+)
+ORGANISATIONS = (
+    ("Gemeente Houten", "gemeente"),
+    ("Schuldhulp Houten", "schuldhulp"),
+    ("Woningcorporatie Viveste", "woningcorporatie"),
+    ("GGZ Altrecht", "ggz"),
+    ("Buurtteam Houten Noord", "buurtteam"),
+    ("Buurtteam Houten Zuid", "buurtteam"),
+    ("Reclassering Utrecht", "reclassering"),
+)
+NEIGHBOURHOODS = (
+    ("Houten Noord-Oost", "Buurtteam Houten Noord"),
+    ("Houten Noord-West", "Buurtteam Houten Noord"),
+    ("Houten Zuid-Oost", "Buurtteam Houten Zuid"),
+    ("Houten Zuid-West", "Buurtteam Houten Zuid"),
+    ("Centrum", "Buurtteam Houten Noord"),
+    ("Schalkwijk", "Buurtteam Houten Zuid"),
+)
+
+
+def load_demo_data() -> bool:
+    """Create the demo organisations, accounts and clients; False when they are already there."""
+    if db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1])):
+        return False
+    orgs = {name: admin.create_organisation(None, name=name, kind=kind) for name, kind in ORGANISATIONS}
+    hoods = {}
+    for name, team in NEIGHBOURHOODS:
+        hood = Neighbourhood(name=name, team_id=orgs[team].id)
+        db.session.add(hood)
+        hoods[name] = hood
+    users = {
+        role: admin.create_user(
+            None, name=name, email=email, role=role, organisation_id=orgs[org].id, password=DEMO_PASSWORD
+        )
+        for role, email, name, org in DEMO_ACCOUNTS
+    }
+    db.session.flush()
+    _demo_clients(users, orgs, hoods)
+    return True
+
+
+def _referral(actor, hood, name, born, address, reason, crisis_kind=None, days_ago=20, **extra):
+    today = local_today()
+    values = dict(
+        client_name=name,
+        client_date_of_birth=born,
+        client_address=address,
+        client_postcode="3991 AB",
+        client_city="Houten",
+        client_neighbourhood_id=hood.id,
+        client_phone="030 123 45 67",
+        client_email="",
+        referrer_kind="coach",
+        referrer_name="Ingrid Smit",
+        referrer_role="cliëntcoach",
+        referrer_organisation="Gemeente Houten",
+        channel="phone",
+        referred_on=today - timedelta(days=days_ago),
+        reason=reason,
+        urgency="high" if crisis_kind else "normal",
+        crisis_kind=crisis_kind,
+        handler_id=actor.id,
+    )
+    values.update(extra)
+    return cases.register_referral(actor, **values)
+
+
+def _through_intake(actor, case, days_ago: int) -> None:
+    today = local_today()
+    record = intake.start_intake(actor, case)
+    domains = db.session.scalars(select(LifeDomain).order_by(LifeDomain.position)).all()
+    by_code = {d.code: d.id for d in domains}
+    answers = {f"tree_{c}": "yes" for c in "abcd"}
+    notes = {f"tree_{c}_note": "" for c in "abcd"}
+    intake.save_intake(
+        actor,
+        case,
+        record,
+        None,
+        {by_code["inkomen"]: "Geen inkomen sinds het ontslag.", by_code["wonen"]: "Geen vast woonadres."},
+        who_asks="De cliënt zelf, met hulp van de coach.",
+        problem="Zonder adres geen uitkering, zonder inkomen geen woning.",
+        concerns_whom="De cliënt en haar zoon van 8.",
+        tried="Aanvraag uitkering en inschrijving woningzoekende; beide vastgelopen.",
+        goal="Een vast adres en een inkomen, zodat mijn zoon rust heeft.",
+        **answers,
+        **notes,
+    )
+    for offset, kind in enumerate(("introduction", "intake_talk", "file_review", "decision_meeting")):
+        intake.record_step(
+            actor,
+            case,
+            kind,
+            None,
+            held_on=today - timedelta(days=days_ago - 2 * offset),
+            performed_by_id=actor.id,
+            note="",
+            report="Verslag volgens het standaardformulier: de cliënt vertelt open over haar situatie."
+            if kind == "intake_talk"
+            else "",
+        )
+
+
+def _demo_clients(users, orgs, hoods) -> None:
+    pg, prof = users["projectgroep"], users["professional"]
+    today = local_today()
+    _referral(
+        pg,
+        hoods["Houten Zuid-West"],
+        "Anouk Visser",
+        today.replace(year=today.year - 34, month=3, day=12),
+        "Lindenlaan 4",
+        "Huisuitzetting dreigt over twee weken. Huurachterstand door wegvallen inkomen.",
+        crisis_kind="eviction",
+        days_ago=1,
+    )
+    in_intake = _referral(
+        pg,
+        hoods["Centrum"],
+        "Mehmet Yilmaz",
+        today.replace(year=today.year - 52, month=7, day=1),
+        "Plein 9",
+        "Schulden bij vijf schuldeisers en een conflict met de woningcorporatie.",
+        days_ago=12,
+    )
+    intake.start_intake(pg, in_intake)
+
+    admitted = _referral(
+        pg,
+        hoods["Houten Noord-Oost"],
+        "Lotte de Boer",
+        today.replace(year=today.year - 28, month=9, day=23),
+        "Molenweg 17",
+        "Geen adres, daardoor geen uitkering en geen woning.",
+        days_ago=30,
+    )
+    _through_intake(pg, admitted, 28)
+    intake.decide(
+        pg, admitted, "admitted", "Voldoet aan A tot en met D. Regels sluiten niet op elkaar aan.", today
+    )
+    agreements.record_contract(pg, admitted, None, today)
+
+    running = _referral(
+        pg,
+        hoods["Houten Noord-West"],
+        "Kees Janssen",
+        today.replace(year=today.year - 61, month=1, day=30),
+        "Beukenstraat 2",
+        "Dreigende afsluiting van gas en stroom; zorgen over gezondheid.",
+        crisis_kind="energy",
+        days_ago=45,
+    )
+    _through_intake(pg, running, 40)
+    intake.decide(
+        pg,
+        running,
+        "admitted",
+        "Crisis en vastgelopen regels; snelle doorbraak nodig.",
+        today - timedelta(days=20),
+    )
+    agreements.record_contract(pg, running, None, today - timedelta(days=18))
+    agreements.record_consent(
+        pg,
+        running,
+        [
+            orgs[n].id
+            for n in (
+                "Schuldhulp Houten",
+                "Woningcorporatie Viveste",
+                "Gemeente Houten",
+                "Buurtteam Houten Noord",
+            )
+        ],
+        "Informatie delen over inkomen, schulden en wonen om tot één plan te komen, "
+        "en voor de warme overdracht naar het buurtteam.",
+        today - timedelta(days=18),
+        today + timedelta(days=347),
+    )
+    goals_domain = db.session.scalars(
+        select(LifeDomain).where(LifeDomain.code.in_(("schulden", "wonen")))
+    ).all()
+    for domain in goals_domain:
+        agreements.add_goal(
+            pg,
+            running,
+            domain.id,
+            f"Rust op het gebied van {domain.name.lower()}.",
+            "Binnen drie maanden een vaste regeling.",
+        )
+    agreements.save_plan(
+        pg,
+        running,
+        None,
+        prioritised_problem='"Dat het licht aan blijft."',
+        activities="Afspraak met energieleverancier; aanvraag schuldhulp.",
+        signed_on=today - timedelta(days=15),
+    )
+    agreements.start_plan(pg, running)
+    cases.add_involvement(pg, running, prof.id, "schuldhulpverlener")
+    cases.add_involvement(pg, running, users["buurtteam"].id, "contactpersoon buurtteam")
+
+    declined = _referral(
+        pg,
+        hoods["Schalkwijk"],
+        "Rob Verhoeven",
+        today.replace(year=today.year - 45, month=5, day=5),
+        "Dorpsweg 30",
+        "Wil hulp bij een burenruzie.",
+        days_ago=60,
+        referrer_kind="self",
+        referrer_name="",
+        referrer_role="",
+        referrer_organisation="",
+    )
+    intake.start_intake(pg, declined)
+    intake.record_step(
+        pg,
+        declined,
+        "decision_meeting",
+        None,
+        held_on=today - timedelta(days=50),
+        performed_by_id=pg.id,
+        note="",
+        report="",
+    )
+    intake.decide(
+        pg,
+        declined,
+        "declined",
+        "Er is één probleem en de regels werken hier wel. Doorverwezen naar buurtbemiddeling.",
+        today - timedelta(days=50),
+    )

@@ -1,0 +1,91 @@
+"""The case lifecycle: which status may follow which, and what each step requires."""
+
+from dataclasses import dataclass
+
+from . import RuleViolation
+from .selection import next_selection_step
+
+REFERRED = "referred"
+INTAKE = "intake"
+ADMITTED = "admitted"
+DECLINED = "declined"
+IN_PROGRESS = "in_progress"
+
+STATUSES = (REFERRED, INTAKE, ADMITTED, DECLINED, IN_PROGRESS)
+CLOSED_STATUSES = frozenset({DECLINED})
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    REFERRED: frozenset({INTAKE}),
+    INTAKE: frozenset({ADMITTED, DECLINED}),
+    ADMITTED: frozenset({IN_PROGRESS}),
+    IN_PROGRESS: frozenset(),
+    DECLINED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What is known about a case, enough to decide on transitions and the next step."""
+
+    status: str
+    intake_started: bool = False
+    tree_result: str = "incomplete"  # see decision_tree.evaluate
+    steps_done: frozenset[str] = frozenset()
+    contract_signed: bool = False
+    consent_valid: bool = False
+    plan_goals: int = 0
+    plan_signed: bool = False
+
+
+def check_transition(current: str, target: str) -> None:
+    """Refuse a status change the lifecycle does not allow."""
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise RuleViolation("transition_not_allowed", current=current, target=target)
+
+
+def missing_for_start(facts: CaseFacts) -> list[str]:
+    """What is still missing before an admitted case can start (contract, consent, signed plan)."""
+    missing = []
+    if not facts.contract_signed:
+        missing.append("contract")
+    if not facts.consent_valid:
+        missing.append("consent")
+    if facts.plan_goals == 0:
+        missing.append("plan_goals")
+    if not facts.plan_signed:
+        missing.append("plan_signed")
+    return missing
+
+
+def check_decision(facts: CaseFacts, outcome: str) -> None:
+    """A decision needs the decision meeting; admission also needs every criterion A–D met."""
+    check_transition(facts.status, ADMITTED if outcome == "admitted" else DECLINED)
+    if "decision_meeting" not in facts.steps_done:
+        raise RuleViolation("decision_needs_meeting")
+    if outcome == "admitted" and facts.tree_result != "met":
+        raise RuleViolation("admission_needs_criteria")
+
+
+def check_start(facts: CaseFacts) -> None:
+    """Refuse to start the plan while contract, consent or signed plan are missing."""
+    check_transition(facts.status, IN_PROGRESS)
+    missing = missing_for_start(facts)
+    if missing:
+        raise RuleViolation("start_incomplete", missing=missing)
+
+
+def next_step(facts: CaseFacts) -> str:
+    """The one thing to do next on this case, as a code the UI explains."""
+    if facts.status == REFERRED:
+        return "start_intake"
+    if facts.status == INTAKE:
+        if facts.tree_result == "incomplete":
+            return "complete_intake"
+        step = next_selection_step(facts.steps_done)
+        return f"step_{step}" if step else "decide"
+    if facts.status == ADMITTED:
+        missing = missing_for_start(facts)
+        return f"record_{missing[0]}" if missing else "start"
+    if facts.status == IN_PROGRESS:
+        return "round_table"
+    return "none"

@@ -1,0 +1,1 @@
+"""Flask-WTF forms with Dutch messages; shared field helpers."""

@@ -1,0 +1,51 @@
+"""Clear messages for refused actions (domain rule codes → plain Dutch)."""
+
+from flask_babel import gettext as _
+
+from .domain import RuleViolation
+from .labels import label
+
+
+def rule_message(error: RuleViolation) -> str:
+    """One sentence that tells the user why the action was refused and what to do."""
+    d = error.details
+    match error.code:
+        case "transition_not_allowed":
+            return _(
+                "Dit kan niet: een traject met status '%(current)s' kan niet naar '%(target)s'.",
+                current=label("status", d["current"]),
+                target=label("status", d["target"]),
+            )
+        case "decision_needs_meeting":
+            return _("Leg eerst het besluitvormingsoverleg vast. Daarna kunt u een besluit nemen.")
+        case "admission_needs_criteria":
+            return _("Toelaten kan alleen als de vragen A tot en met D alle vier met 'ja' zijn beantwoord.")
+        case "start_incomplete":
+            return _(
+                "Starten kan nog niet. Dit ontbreekt nog: %(missing)s.",
+                missing=", ".join(label("missing", m) for m in d["missing"]),
+            )
+        case "stale":
+            return _(
+                "Iemand anders heeft dit intussen gewijzigd. Uw invoer staat er nog. "
+                "Bekijk de nieuwe gegevens en sla opnieuw op."
+            )
+        case "steps_only_in_intake":
+            return _("De selectiestappen horen bij de intake. Dit traject is niet (meer) in de intake.")
+        case "plan_locked":
+            return _("Het plan van aanpak is getekend. Verander het niet meer; maak zo nodig een nieuw plan.")
+        case "already_withdrawn":
+            return _("Deze machtiging is al ingetrokken.")
+        case "duplicate_email":
+            return _("Er is al een account met dit e-mailadres.")
+        case "duplicate_name":
+            return _("Deze naam bestaat al.")
+        case "cannot_deactivate_self":
+            return _("U kunt uw eigen account niet uitzetten.")
+        case "in_use":
+            return _("Dit wordt nog gebruikt en kan daarom niet worden verwijderd.")
+        case "not_involved_role":
+            return _("Alleen professionals en contactpersonen van een buurtteam kunnen betrokken worden.")
+        case "already_involved":
+            return _("Deze persoon is al betrokken bij dit traject.")
+    return _("Dit kan niet.")

@@ -1,0 +1,35 @@
+"""All models, importable from one place."""
+
+from .audit import AccessLogEntry, AuditEntry, FormSubmission, SchedulerHeartbeat
+from .cases import (
+    Case,
+    CaseInvolvement,
+    Client,
+    Consent,
+    Intake,
+    IntakeProblem,
+    PlanGoal,
+    PlanOfAction,
+    SelectionStep,
+)
+from .organisations import LifeDomain, Neighbourhood, Organisation, User
+
+__all__ = [
+    "AccessLogEntry",
+    "AuditEntry",
+    "Case",
+    "CaseInvolvement",
+    "Client",
+    "Consent",
+    "FormSubmission",
+    "Intake",
+    "IntakeProblem",
+    "LifeDomain",
+    "Neighbourhood",
+    "Organisation",
+    "PlanGoal",
+    "PlanOfAction",
+    "SchedulerHeartbeat",
+    "SelectionStep",
+    "User",
+]

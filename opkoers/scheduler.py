@@ -1,0 +1,20 @@
+"""The one scheduler process (`flask --app opkoers scheduler`); never inside web workers."""
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from . import jobs
+
+
+def build_scheduler(app) -> BlockingScheduler:
+    """A scheduler with every job; missed runs are coalesced into one."""
+    scheduler = BlockingScheduler(
+        timezone="Europe/Amsterdam",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    scheduler.add_job(jobs.heartbeat, IntervalTrigger(minutes=1), args=[app], id="heartbeat")
+    scheduler.add_job(
+        jobs.purge_form_tokens, CronTrigger(hour=3, minute=15), args=[app], id="purge_form_tokens"
+    )
+    return scheduler

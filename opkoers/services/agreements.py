@@ -1,0 +1,116 @@
+"""Contract, consent (machtiging) and the plan of action; then the start of the plan."""
+
+from .. import audit
+from ..domain import RuleViolation
+from ..domain import case_status as lifecycle
+from ..extensions import db
+from ..models import Case, Consent, Organisation, PlanGoal, PlanOfAction
+from ..models.base import utcnow
+from . import check_version
+from .cases import change_status, load_case_records
+
+AGREEMENT_STATUSES = (lifecycle.ADMITTED, lifecycle.IN_PROGRESS)
+
+
+def _require_admitted(case: Case) -> None:
+    if case.status not in AGREEMENT_STATUSES:
+        raise RuleViolation("transition_not_allowed", current=case.status, target=lifecycle.ADMITTED)
+
+
+def record_contract(actor, case: Case, version: int | None, signed_on) -> None:
+    """Record the date the client signed the contract."""
+    _require_admitted(case)
+    check_version(case, version)
+    changes = audit.apply_changes(case, {"contract_signed_on": signed_on})
+    if changes:
+        audit.record(actor, "contract_recorded", case, changes, case.id)
+
+
+def record_consent(
+    actor, case: Case, organisation_ids: list[int], purposes: str, signed_on, valid_until
+) -> Consent:
+    """Record a signed consent: which organisations may share what, from when until when."""
+    _require_admitted(case)
+    organisations = db.session.query(Organisation).filter(Organisation.id.in_(organisation_ids)).all()
+    consent = Consent(
+        case_id=case.id,
+        purposes=purposes,
+        signed_on=signed_on,
+        valid_until=valid_until,
+        recorded_by_id=actor.id,
+        organisations=organisations,
+    )
+    db.session.add(consent)
+    changes = audit.snapshot(consent, ("purposes", "signed_on", "valid_until"))
+    changes["organisations"] = [None, ", ".join(o.name for o in organisations)]
+    audit.record(actor, "consent_recorded", consent, changes, case.id)
+    return consent
+
+
+def withdraw_consent(actor, case: Case, consent: Consent, reason: str) -> None:
+    """Withdraw a consent: effective at once; the record stays in the history."""
+    if consent.withdrawn_at is not None:
+        raise RuleViolation("already_withdrawn")
+    changes = audit.apply_changes(
+        consent, {"withdrawn_at": utcnow(), "withdrawn_by_id": actor.id, "withdrawal_reason": reason}
+    )
+    audit.record(actor, "consent_withdrawn", consent, changes, case.id)
+
+
+def _plan(case: Case) -> PlanOfAction:
+    plan = db.session.query(PlanOfAction).filter_by(case_id=case.id).one_or_none()
+    if plan is None:
+        plan = PlanOfAction(case_id=case.id)
+        db.session.add(plan)
+        db.session.flush()
+    return plan
+
+
+def save_plan(actor, case: Case, version: int | None, **fields) -> PlanOfAction:
+    """Save the prioritised problem, planned activities and the date the client signed the plan."""
+    _require_admitted(case)
+    plan = _plan(case)
+    check_version(plan, version)
+    changes = audit.apply_changes(plan, fields)
+    if changes:
+        audit.record(actor, "plan_saved", plan, changes, case.id)
+    return plan
+
+
+def add_goal(actor, case: Case, life_domain_id: int, goal: str, expected_result: str) -> PlanGoal:
+    """Add a goal for one life domain, with the expected result, to the plan of action."""
+    _require_admitted(case)
+    plan = _plan(case)
+    if plan.signed_on:
+        raise RuleViolation("plan_locked")
+    item = PlanGoal(
+        life_domain_id=life_domain_id, goal=goal, expected_result=expected_result, position=len(plan.goals)
+    )
+    plan.goals.append(item)
+    audit.record(
+        actor,
+        "goal_added",
+        item,
+        {
+            "life_domain_id": [None, life_domain_id],
+            "goal": [None, goal],
+            "expected_result": [None, expected_result],
+        },
+        case.id,
+    )
+    return item
+
+
+def remove_goal(actor, case: Case, goal: PlanGoal) -> None:
+    """Take a goal out of a plan that is not signed yet."""
+    _require_admitted(case)
+    if goal.plan.signed_on:
+        raise RuleViolation("plan_locked")
+    audit.record(actor, "goal_removed", goal, {"goal": [goal.goal, None]}, case.id)
+    goal.plan.goals.remove(goal)
+
+
+def start_plan(actor, case: Case) -> None:
+    """Start carrying out the plan, once contract, consent and signed plan are all there."""
+    lifecycle.check_start(load_case_records(case)["facts"])
+    change_status(actor, case, lifecycle.IN_PROGRESS)

@@ -1,0 +1,209 @@
+"""Referrals, the case list, the case page, involvement and history."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import access, audit
+from ..domain import RuleViolation
+from ..domain import case_status as lifecycle
+from ..domain.consent import VALID, consent_state
+from ..domain.decision_tree import evaluate
+from ..extensions import db
+from ..models import (
+    AuditEntry,
+    Case,
+    CaseInvolvement,
+    Client,
+    Consent,
+    Intake,
+    LifeDomain,
+    PlanOfAction,
+    SelectionStep,
+    User,
+)
+from ..timeutil import local_today
+from . import check_version
+
+CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
+REFERRAL_FIELDS = (
+    "referrer_kind",
+    "referrer_name",
+    "referrer_role",
+    "referrer_organisation",
+    "channel",
+    "referred_on",
+    "reason",
+    "urgency",
+    "crisis_kind",
+    "handler_id",
+)
+
+
+def _split(fields: dict) -> tuple[dict, dict]:
+    client = {k[len("client_") :]: v for k, v in fields.items() if k.startswith("client_")}
+    referral = {k: v for k, v in fields.items() if k in REFERRAL_FIELDS}
+    referral["crisis"] = bool(referral.get("crisis_kind"))
+    return client, referral
+
+
+def register_referral(actor, **fields) -> Case:
+    """Register a referral: a new client (or the same details again) and a case in status 'referred'."""
+    client_values, referral_values = _split(fields)
+    client = Client(**client_values)
+    case = Case(client=client, status=lifecycle.REFERRED, **referral_values)
+    db.session.add(case)
+    audit.record(
+        actor, "referral_registered", case, audit.snapshot(case, ("status", *REFERRAL_FIELDS)), case.id
+    )
+    audit.record(actor, "client_registered", client, audit.snapshot(client, CLIENT_FIELDS), case.id)
+    return case
+
+
+def update_referral(actor, case: Case, version: int | None, client_version: int | None, **fields) -> Case:
+    """Change the referral and the client's details."""
+    check_version(case, version)
+    check_version(case.client, client_version)
+    client_values, referral_values = _split(fields)
+    client_changes = audit.apply_changes(case.client, client_values)
+    case_changes = audit.apply_changes(case, referral_values)
+    if client_changes:
+        audit.record(actor, "client_updated", case.client, client_changes, case.id)
+    if case_changes:
+        audit.record(actor, "referral_updated", case, case_changes, case.id)
+    return case
+
+
+def change_status(actor, case: Case, target: str) -> None:
+    """Move a case to another status, if the lifecycle allows it, and record it."""
+    lifecycle.check_transition(case.status, target)
+    changes = audit.apply_changes(case, {"status": target})
+    audit.record(actor, "status_changed", case, changes, case.id)
+
+
+@dataclass
+class CaseFilter:
+    q: str = ""
+    status: str = ""
+    neighbourhood_id: int | None = None
+    crisis: bool = False
+
+
+def list_cases(user, filters: CaseFilter, page: int, per_page: int):
+    """One page of the cases the user may see: crisis first, then the newest referrals."""
+    query = select(Case).join(Case.client).where(access.visible_cases(user))
+    if filters.q:
+        query = query.where(func.lower(Client.name).contains(filters.q.lower(), autoescape=True))
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.neighbourhood_id:
+        query = query.where(Client.neighbourhood_id == filters.neighbourhood_id)
+    if filters.crisis:
+        query = query.where(Case.crisis)
+    query = query.options(selectinload(Case.client).joinedload(Client.neighbourhood)).order_by(
+        Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc()
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def case_facts(case: Case, intake: Intake | None, steps, consents, plan: PlanOfAction | None):
+    """The facts the lifecycle rules need, from records already loaded."""
+    today = local_today()
+    return lifecycle.CaseFacts(
+        status=case.status,
+        intake_started=intake is not None,
+        tree_result=evaluate(intake.tree_answers()) if intake else "incomplete",
+        steps_done=frozenset(s.kind for s in steps),
+        contract_signed=case.contract_signed_on is not None,
+        consent_valid=any(
+            consent_state(c.signed_on, c.valid_until, c.withdrawn_at, today) == VALID for c in consents
+        ),
+        plan_goals=len(plan.goals) if plan else 0,
+        plan_signed=bool(plan and plan.signed_on),
+    )
+
+
+def load_case_records(case: Case) -> dict:
+    """Everything the case page and the lifecycle rules need, in a fixed number of queries."""
+    intake = db.session.scalar(
+        select(Intake).where(Intake.case_id == case.id).options(selectinload(Intake.problems))
+    )
+    steps = db.session.scalars(select(SelectionStep).where(SelectionStep.case_id == case.id)).all()
+    consents = db.session.scalars(
+        select(Consent)
+        .where(Consent.case_id == case.id)
+        .options(selectinload(Consent.organisations))
+        .order_by(Consent.signed_on.desc(), Consent.id.desc())
+    ).all()
+    plan = db.session.scalar(
+        select(PlanOfAction).where(PlanOfAction.case_id == case.id).options(selectinload(PlanOfAction.goals))
+    )
+    return {
+        "intake": intake,
+        "steps": {s.kind: s for s in steps},
+        "consents": consents,
+        "plan": plan,
+        "facts": case_facts(case, intake, steps, consents, plan),
+    }
+
+
+def case_page(case: Case, history_limit: int) -> dict:
+    """The case page: the records, the next step, who is involved, the latest changes."""
+    records = load_case_records(case)
+    today = local_today()
+    records.update(
+        next_step=lifecycle.next_step(records["facts"]),
+        consent_states={
+            c.id: consent_state(c.signed_on, c.valid_until, c.withdrawn_at, today)
+            for c in records["consents"]
+        },
+        involvements=db.session.scalars(
+            select(CaseInvolvement).where(CaseInvolvement.case_id == case.id).order_by(CaseInvolvement.id)
+        ).all(),
+        life_domains=db.session.scalars(
+            select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position, LifeDomain.id)
+        ).all(),
+        history=history(case, 1, history_limit).items,
+    )
+    return records
+
+
+def history(case: Case, page: int, per_page: int):
+    """The change history of a case, newest first."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.case_id == case.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def add_involvement(actor, case: Case, user_id: int, role_note: str) -> CaseInvolvement:
+    """Name a professional or neighbourhood contact as involved in the case."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role not in ("professional", "buurtteam") or not user.active:
+        raise RuleViolation("not_involved_role")
+    exists = db.session.scalar(
+        select(CaseInvolvement.id).where(
+            CaseInvolvement.case_id == case.id, CaseInvolvement.user_id == user_id
+        )
+    )
+    if exists:
+        raise RuleViolation("already_involved")
+    involvement = CaseInvolvement(case_id=case.id, user_id=user_id, role_note=role_note)
+    db.session.add(involvement)
+    audit.record(
+        actor,
+        "involvement_added",
+        involvement,
+        {"user": [None, user.name], "role_note": [None, role_note]},
+        case.id,
+    )
+    return involvement
+
+
+def remove_involvement(actor, case: Case, involvement: CaseInvolvement) -> None:
+    """Take a user off the case (they lose access at their next request)."""
+    audit.record(actor, "involvement_removed", involvement, {"user": [involvement.user.name, None]}, case.id)
+    db.session.delete(involvement)

@@ -1,0 +1,43 @@
+"""What the start page shows each role."""
+
+from sqlalchemy import func, select, text
+
+from .. import access
+from ..extensions import db
+from ..models import Case, LifeDomain, Neighbourhood, Organisation, User
+
+
+def case_overview(user, limit: int = 10) -> dict:
+    """Counts per status and the crisis cases, within what the user may see."""
+    visible = access.visible_cases(user)
+    counts = dict(
+        db.session.execute(select(Case.status, func.count()).where(visible).group_by(Case.status)).all()
+    )
+    crisis = db.session.scalars(
+        select(Case)
+        .where(visible, Case.crisis, Case.status.not_in(("declined",)))
+        .order_by(Case.referred_on, Case.id)
+        .limit(limit)
+    ).all()
+    mine = db.session.scalars(
+        select(Case)
+        .where(visible, Case.handler_id == user.id, Case.status.not_in(("declined",)))
+        .order_by(Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc())
+        .limit(limit)
+    ).all()
+    return {"counts": counts, "total": sum(counts.values()), "crisis": crisis, "mine": mine}
+
+
+def admin_overview() -> dict:
+    """How many organisations, users, neighbourhoods and life domains there are."""
+    return {
+        "organisations": db.session.scalar(select(func.count()).select_from(Organisation)),
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "neighbourhoods": db.session.scalar(select(func.count()).select_from(Neighbourhood)),
+        "life_domains": db.session.scalar(select(func.count()).select_from(LifeDomain)),
+    }
+
+
+def database_ok() -> bool:
+    """Whether the database answers a trivial query."""
+    return db.session.execute(text("SELECT 1")).scalar() == 1

@@ -1,0 +1,32 @@
+// Small helpers on top of htmx: focus and announcements after a swap, a message on errors.
+// The app works without this file; it only makes the htmx flow easier to follow.
+(function () {
+  "use strict";
+  function announce(text) {
+    var live = document.getElementById("live");
+    if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); }
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target === document.body) { return; }
+    var focus = target.querySelector("[data-focus-on-load]") ||
+      target.querySelector("input:not([type=hidden]), select, textarea") ||
+      target.querySelector("h2, h3");
+    if (focus) {
+      if (!focus.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(focus.tagName)) {
+        focus.setAttribute("tabindex", "-1");
+      }
+      focus.focus();
+    }
+    var message = target.querySelector("[data-announce]");
+    if (message) { announce(message.getAttribute("data-announce")); }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr.status;
+    var text = document.documentElement.lang === "en"
+      ? "Something went wrong (" + status + "). Reload the page and try again."
+      : "Er ging iets mis (" + status + "). Laad de pagina opnieuw en probeer het nog eens.";
+    announce(text);
+    window.alert(text);
+  });
+}());

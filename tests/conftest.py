@@ -1,0 +1,108 @@
+"""Fixtures: an app per test on a throwaway database (SQLite, and PostgreSQL when enabled),
+a logged-in test client per role, and factories for data."""
+
+import os
+import tempfile
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from opkoers import create_app
+from opkoers.extensions import db
+
+from .factories import Factory
+
+PG_HELP = (
+    "PostgreSQL tests skipped: set OPKOERS_TEST_DATABASE_URL="
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test to run them (CI=true runs them always)."
+)
+DEFAULT_CI_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+_prepared: dict[str, str] = {}
+
+
+def pg_base_url() -> str | None:
+    url = os.environ.get("OPKOERS_TEST_DATABASE_URL")
+    if not url and os.environ.get("CI", "").lower() == "true":
+        url = DEFAULT_CI_PG_URL
+    return url
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _database_url(backend: str) -> str:
+    """A database of our own for this test process, created (empty, with the schema) once."""
+    if backend in _prepared:
+        return _prepared[backend]
+    if backend == "sqlite":
+        folder = tempfile.mkdtemp(prefix="opkoers-test-")
+        url = f"sqlite:///{folder}/test.db"
+    else:
+        base = pg_base_url()
+        name = f"opkoers_test_{_worker()}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    _prepared[backend] = url
+    return url
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    if request.param == "postgresql" and not pg_base_url():
+        pytest.skip(PG_HELP)
+    return request.param
+
+
+@pytest.fixture
+def app(backend):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": _database_url(backend)})
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def factory(app) -> Factory:
+    return Factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app):
+    """login(user) → a test client logged in as that user."""
+
+    def _login(user):
+        c = app.test_client()
+        response = c.post("/login", data={"email": user.email, "password": Factory.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return c
+
+    return _login

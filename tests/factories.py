@@ -1,0 +1,154 @@
+"""Test data, built straight into the database (fast) in the state a test needs."""
+
+import itertools
+from datetime import date, timedelta
+
+from opkoers.extensions import db
+from opkoers.models import (
+    Case,
+    CaseInvolvement,
+    Client,
+    Consent,
+    Intake,
+    LifeDomain,
+    Neighbourhood,
+    Organisation,
+    PlanGoal,
+    PlanOfAction,
+    SelectionStep,
+    User,
+)
+from opkoers.passwords import hash_password
+from opkoers.reference import DEFAULT_LIFE_DOMAINS
+from opkoers.services.accounts import new_session_token
+from opkoers.timeutil import local_today
+
+_counter = itertools.count(1)
+_PASSWORD_HASH = None
+
+
+class Factory:
+    PASSWORD = "correct-horse-battery-staple"
+
+    @staticmethod
+    def _n() -> int:
+        return next(_counter)
+
+    def organisation(self, name=None, kind="gemeente", **kw) -> Organisation:
+        org = Organisation(name=name or f"Organisatie {self._n()}", kind=kind, **kw)
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    def user(self, role="projectgroep", organisation=None, name=None, email=None, **kw) -> User:
+        global _PASSWORD_HASH
+        if _PASSWORD_HASH is None:
+            _PASSWORD_HASH = hash_password(self.PASSWORD)
+        n = self._n()
+        user = User(
+            name=name or f"{role.capitalize()} {n}",
+            email=email or f"{role}{n}@example.test",
+            role=role,
+            organisation=organisation or self.organisation(),
+            password_hash=_PASSWORD_HASH,
+            session_token=new_session_token(),
+            **kw,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def life_domains(self) -> list[LifeDomain]:
+        existing = db.session.query(LifeDomain).order_by(LifeDomain.position).all()
+        if existing:
+            return existing
+        domains = [LifeDomain(code=c, name=n, position=i) for i, (c, n) in enumerate(DEFAULT_LIFE_DOMAINS)]
+        db.session.add_all(domains)
+        db.session.flush()
+        return domains
+
+    def neighbourhood(self, name=None, team=None) -> Neighbourhood:
+        hood = Neighbourhood(name=name or f"Wijk {self._n()}", team=team)
+        db.session.add(hood)
+        db.session.flush()
+        return hood
+
+    def case(
+        self,
+        status="referred",
+        client_name=None,
+        crisis=False,
+        involved=(),
+        consent_organisations=(),
+        consent_valid_until=None,
+        neighbourhood=None,
+        referred_on=None,
+        handler=None,
+    ) -> Case:
+        """A case in the given status, with the records that status implies."""
+        today = local_today()
+        client = Client(
+            name=client_name or f"Cliënt {self._n()}",
+            date_of_birth=date(1980, 5, 17),
+            address="Dorpsstraat 1",
+            postcode="3991 AA",
+            city="Houten",
+            neighbourhood=neighbourhood,
+        )
+        case = Case(
+            client=client,
+            status=status,
+            crisis=crisis,
+            crisis_kind="eviction" if crisis else None,
+            referrer_kind="self",
+            channel="phone",
+            referred_on=referred_on or today - timedelta(days=30),
+            reason="Loopt vast met huur en uitkering.",
+            handler=handler,
+        )
+        db.session.add(case)
+        db.session.flush()
+        if status != "referred":
+            yes = {f"tree_{c}": "yes" for c in "abcd"}
+            db.session.add(Intake(case_id=case.id, problem="Geen inkomen en geen woning.", **yes))
+        if status in ("admitted", "declined", "in_progress"):
+            performer = handler or self.user("projectgroep")
+            for kind in ("introduction", "intake_talk", "file_review", "decision_meeting"):
+                db.session.add(
+                    SelectionStep(case_id=case.id, kind=kind, held_on=today, performed_by_id=performer.id)
+                )
+            case.decision = "declined" if status == "declined" else "admitted"
+            case.decision_motivation = "Besproken in het besluitvormingsoverleg."
+            case.decided_on = today
+            case.decided_by_id = performer.id
+        if status == "in_progress":
+            case.contract_signed_on = today
+            plan = PlanOfAction(case_id=case.id, prioritised_problem="Een woning", signed_on=today)
+            plan.goals.append(
+                PlanGoal(
+                    life_domain=self.life_domains()[2],
+                    goal="Een eigen woning",
+                    expected_result="Huurcontract",
+                )
+            )
+            db.session.add(plan)
+        for user in involved:
+            db.session.add(CaseInvolvement(case_id=case.id, user_id=user.id))
+        if consent_organisations:
+            self.consent(case, consent_organisations, valid_until=consent_valid_until)
+        db.session.flush()
+        return case
+
+    def consent(self, case, organisations, valid_until=None, signed_on=None) -> Consent:
+        today = local_today()
+        consent = Consent(
+            case_id=case.id,
+            purposes="Informatie delen over inkomen, schulden en wonen.",
+            signed_on=signed_on or today - timedelta(days=1),
+            valid_until=valid_until or today + timedelta(days=365),
+            recorded_by_id=self.user("projectgroep").id,
+            organisations=list(organisations),
+        )
+        db.session.add(consent)
+        db.session.flush()
+        return consent

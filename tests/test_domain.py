@@ -1,0 +1,137 @@
+"""Domain rules, without an app or a database."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from opkoers.domain import RuleViolation
+from opkoers.domain import case_status as lc
+from opkoers.domain.consent import EXPIRED, NOT_YET, VALID, WITHDRAWN, consent_state, one_year_after
+from opkoers.domain.decision_tree import INCOMPLETE, MET, NOT_MET, evaluate, unanswered
+from opkoers.domain.selection import STEP_KINDS, next_selection_step
+
+ALL_STEPS = frozenset(STEP_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [("referred", "intake"), ("intake", "admitted"), ("intake", "declined"), ("admitted", "in_progress")],
+)
+def test_allowed_transitions(current, target):
+    lc.check_transition(current, target)
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        ("referred", "admitted"),
+        ("referred", "in_progress"),
+        ("intake", "in_progress"),
+        ("declined", "intake"),
+        ("declined", "admitted"),
+        ("in_progress", "referred"),
+        ("admitted", "declined"),
+        ("unknown", "intake"),
+    ],
+)
+def test_refused_transitions(current, target):
+    with pytest.raises(RuleViolation) as error:
+        lc.check_transition(current, target)
+    assert error.value.code == "transition_not_allowed"
+    assert error.value.details == {"current": current, "target": target}
+
+
+def test_every_status_has_its_transitions():
+    assert set(lc.TRANSITIONS) == set(lc.STATUSES)
+    assert all(t <= set(lc.STATUSES) for t in lc.TRANSITIONS.values())
+
+
+@pytest.mark.parametrize(
+    ("answers", "result"),
+    [
+        ({"A": "yes", "B": "yes", "C": "yes", "D": "yes"}, MET),
+        ({"A": "yes", "B": "no", "C": "yes", "D": "yes"}, NOT_MET),
+        ({"A": "no"}, NOT_MET),
+        ({"A": "yes", "B": "yes", "C": "yes"}, INCOMPLETE),
+        ({}, INCOMPLETE),
+        ({"A": "maybe", "B": "yes", "C": "yes", "D": "yes"}, INCOMPLETE),
+    ],
+)
+def test_decision_tree(answers, result):
+    assert evaluate(answers) == result
+
+
+def test_unanswered_criteria():
+    assert unanswered({"A": "yes", "C": "no"}) == ["B", "D"]
+
+
+def test_next_selection_step_follows_the_order():
+    assert next_selection_step(frozenset()) == "introduction"
+    assert next_selection_step(frozenset({"introduction"})) == "intake_talk"
+    assert next_selection_step(frozenset({"introduction", "file_review"})) == "intake_talk"
+    assert next_selection_step(ALL_STEPS) is None
+
+
+def test_decision_needs_the_decision_meeting():
+    facts = lc.CaseFacts(status="intake", tree_result=MET, steps_done=frozenset({"introduction"}))
+    with pytest.raises(RuleViolation, match="decision_needs_meeting"):
+        lc.check_decision(facts, "admitted")
+
+
+def test_admission_needs_all_criteria_but_declining_does_not():
+    facts = lc.CaseFacts(status="intake", tree_result=NOT_MET, steps_done=ALL_STEPS)
+    with pytest.raises(RuleViolation, match="admission_needs_criteria"):
+        lc.check_decision(facts, "admitted")
+    lc.check_decision(facts, "declined")
+
+
+def test_decision_only_during_intake():
+    facts = lc.CaseFacts(status="admitted", tree_result=MET, steps_done=ALL_STEPS)
+    with pytest.raises(RuleViolation, match="transition_not_allowed"):
+        lc.check_decision(facts, "declined")
+
+
+def test_start_lists_what_is_missing():
+    facts = lc.CaseFacts(status="admitted", contract_signed=True)
+    with pytest.raises(RuleViolation) as error:
+        lc.check_start(facts)
+    assert error.value.details["missing"] == ["consent", "plan_goals", "plan_signed"]
+    lc.check_start(
+        lc.CaseFacts(status="admitted", contract_signed=True, consent_valid=True, plan_goals=1, plan_signed=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (lc.CaseFacts(status="referred"), "start_intake"),
+        (lc.CaseFacts(status="intake"), "complete_intake"),
+        (lc.CaseFacts(status="intake", tree_result=MET), "step_introduction"),
+        (lc.CaseFacts(status="intake", tree_result=NOT_MET, steps_done=ALL_STEPS), "decide"),
+        (lc.CaseFacts(status="admitted"), "record_contract"),
+        (lc.CaseFacts(status="admitted", contract_signed=True, consent_valid=True), "record_plan_goals"),
+        (
+            lc.CaseFacts(status="admitted", contract_signed=True, consent_valid=True, plan_goals=2, plan_signed=True),
+            "start",
+        ),
+        (lc.CaseFacts(status="in_progress"), "round_table"),
+        (lc.CaseFacts(status="declined"), "none"),
+    ],
+)
+def test_next_step(facts, expected):
+    assert lc.next_step(facts) == expected
+
+
+def test_consent_states():
+    signed, until = date(2026, 1, 1), date(2026, 12, 31)
+    assert consent_state(signed, until, None, date(2026, 6, 1)) == VALID
+    assert consent_state(signed, until, None, signed) == VALID
+    assert consent_state(signed, until, None, until) == VALID
+    assert consent_state(signed, until, None, date(2027, 1, 1)) == EXPIRED
+    assert consent_state(signed, until, None, date(2025, 12, 31)) == NOT_YET
+    assert consent_state(signed, until, datetime(2026, 2, 1, tzinfo=UTC), date(2026, 6, 1)) == WITHDRAWN
+
+
+def test_one_year_after_handles_leap_days():
+    assert one_year_after(date(2026, 11, 23)) == date(2027, 11, 23)
+    assert one_year_after(date(2028, 2, 29)) == date(2029, 2, 28)
