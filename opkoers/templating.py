@@ -1,7 +1,9 @@
 """Jinja filters and globals: Dutch dates, labels, access checks."""
 
+from datetime import date, datetime
+
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 
 from . import access
 from .labels import label
@@ -16,9 +18,47 @@ def _datetime(value, fmt: str = "d MMMM yyyy, HH:mm") -> str:
     return format_datetime(value, fmt) if value else ""
 
 
+# Audit fields whose stored codes have a display name (field → label kind).
+_CODED_FIELDS = {
+    "status": "status",
+    "decision": "decision",
+    "kind": "step",
+    "crisis_kind": "crisis_kind",
+    "referrer_kind": "referrer_kind",
+    "channel": "channel",
+    "urgency": "urgency",
+    "tree_a": "answer",
+    "tree_b": "answer",
+    "tree_c": "answer",
+    "tree_d": "answer",
+}
+
+
+def _audit_value(value, field: str) -> str:
+    """A value from the change history, as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nee")
+    if field in _CODED_FIELDS:
+        return label(_CODED_FIELDS[field], value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_date(date.fromisoformat(value), "long")
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) > 19 and value[10] == "T":
+        try:
+            return _datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.globals.update(
         label=label,
         can=access.can,

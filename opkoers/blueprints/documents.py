@@ -1,0 +1,105 @@
+"""Printable documents of a case, in plain Dutch, for the client to sign and keep:
+the intake report, the client contract, each consent (machtiging) and the plan of action.
+
+Each view loads what its document needs in a fixed number of queries and writes a row in the
+access log. When the data is not there yet, the page says so plainly (still 200)."""
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import access
+from ..audit import log_access
+from ..domain.consent import consent_state
+from ..domain.decision_tree import CRITERIA, evaluate
+from ..extensions import db
+from ..models import Consent, Intake, PlanOfAction, SelectionStep
+from ..timeutil import local_today
+
+bp = Blueprint("documents", __name__, url_prefix="/trajecten/<int:case_id>/afdrukken")
+
+
+def _case(case_id: int, what: str):
+    """The case (404 when the user may not see it), logged as printed."""
+    case = access.case_or_404(case_id)
+    log_access(case, f"print:{what}", action="print")
+    return case
+
+
+@bp.get("/intakeverslag")
+@login_required
+@access.require("cases.list")
+def intake_report(case_id: int):
+    case = _case(case_id, "intake_report")
+    intake = db.session.scalar(
+        select(Intake).where(Intake.case_id == case.id).options(selectinload(Intake.problems))
+    )
+    talk = db.session.scalar(
+        select(SelectionStep).where(SelectionStep.case_id == case.id, SelectionStep.kind == "intake_talk")
+    )
+    tree, result = [], None
+    if intake is not None:
+        answers = intake.tree_answers()
+        tree = [(c, answers[c], getattr(intake, f"tree_{c.lower()}_note")) for c in CRITERIA]
+        result = evaluate(answers)
+    return render_template(
+        "documents/intake_report.html",
+        case=case,
+        intake=intake,
+        talk=talk,
+        tree=tree,
+        result=result,
+        signer=talk.performed_by if talk else case.handler,
+        missing=None if intake else _("Er is nog geen intake. Start eerst de intake."),
+    )
+
+
+@bp.get("/contract")
+@login_required
+@access.require("cases.list")
+def contract(case_id: int):
+    case = _case(case_id, "contract")
+    missing = None
+    if case.decision == "declined":
+        missing = _("De cliënt is niet toegelaten. Daarom is er geen contract.")
+    elif case.decision != "admitted":
+        missing = _("Er is nog geen contract. Eerst besluit de projectgroep of de cliënt wordt toegelaten.")
+    return render_template("documents/contract.html", case=case, signer=case.handler, missing=missing)
+
+
+@bp.get("/machtiging/<int:consent_id>")
+@login_required
+@access.require("cases.list")
+def consent(case_id: int, consent_id: int):
+    case = access.case_or_404(case_id)
+    record = db.session.scalar(
+        select(Consent)
+        .where(Consent.id == consent_id, Consent.case_id == case.id)
+        .options(selectinload(Consent.organisations))
+    )
+    if record is None:
+        abort(404)
+    log_access(case, "print:consent", action="print")
+    state = consent_state(record.signed_on, record.valid_until, record.withdrawn_at, local_today())
+    return render_template(
+        "documents/consent.html", case=case, consent=record, state=state, signer=case.handler, missing=None
+    )
+
+
+@bp.get("/plan")
+@login_required
+@access.require("cases.list")
+def plan(case_id: int):
+    case = _case(case_id, "plan")
+    record = db.session.scalar(
+        select(PlanOfAction).where(PlanOfAction.case_id == case.id).options(selectinload(PlanOfAction.goals))
+    )
+    return render_template(
+        "documents/plan.html",
+        case=case,
+        plan=record,
+        signer=case.handler,
+        missing=None if record else _("Er is nog geen plan van aanpak."),
+    )
