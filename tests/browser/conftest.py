@@ -1,0 +1,145 @@
+"""A live Op Koers server on a throwaway SQLite database, and headless Chromium driven by Playwright.
+
+Outside CI these tests skip when Chromium is missing (`apt-get install chromium` enables them);
+with CI=true they must run."""
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from opkoers import create_app
+from opkoers.extensions import db
+
+from ..factories import Factory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Chromium is missing in CI: .ci/run should have installed Debian's chromium.")
+        pytest.skip(
+            "Browser tests skipped: install Debian's chromium (apt-get install chromium) to run them."
+        )
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make install-test` (npm ci) first.")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    folder = tempfile.mkdtemp(prefix="opkoers-browser-")
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/browser.db", "WTF_CSRF_ENABLED": True},
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def people(live_app):
+    """Organisations, neighbourhoods, life domains and one user per role, committed."""
+    with live_app.app_context():
+        f = Factory()
+        f.life_domains()
+        gemeente = f.organisation("Gemeente Houten", "gemeente")
+        schuldhulp = f.organisation("Schuldhulp Houten", "schuldhulp")
+        team = f.organisation("Buurtteam Houten Noord", "buurtteam")
+        f.neighbourhood("Houten Noord-Oost", team)
+        users = {
+            "projectgroep": f.user(
+                "projectgroep", gemeente, name="Fatima El Amrani", email="pg@example.test"
+            ),
+            "professional": f.user(
+                "professional", schuldhulp, name="Joost de Vries", email="prof@example.test"
+            ),
+            "buurtteam": f.user("buurtteam", team, name="Sanne Bakker", email="bt@example.test"),
+            "beheerder": f.user("beheerder", gemeente, name="Peter Jansen", email="admin@example.test"),
+        }
+        db.session.commit()
+        return {role: user.email for role, user in users.items()}
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the test inject axe-core; the app's own pages run under the strict CSP.
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def check_accessibility(page) -> None:
+    """axe-core at WCAG 2.1 A and AA: zero violations on what the page shows now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await window.axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+    ]
+    assert violations == [], f"Accessibility violations on {page.url}:\n" + "\n".join(violations)
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/login")
+    check_accessibility(page)
+    page.fill("#email", email)
+    page.fill("#password", Factory.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/start")

@@ -1,0 +1,56 @@
+"""The Alembic migrations build the schema the models describe, and go back down cleanly."""
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from opkoers import create_app
+from opkoers.extensions import db
+from opkoers.models import LifeDomain
+
+from .conftest import PG_HELP, _worker, pg_base_url
+
+MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tempfile.mkdtemp(prefix='opkoers-mig-')}/mig.db"
+        return
+    base = pg_base_url()
+    if not base:
+        pytest.skip(PG_HELP)
+    name = f"opkoers_migrations_{_worker()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade_matches_models(empty_database_url):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        assert db.session.scalar(select(LifeDomain.code).where(LifeDomain.code == "schulden")) == "schulden"
+        db.session.remove()
+
+        downgrade(directory=MIGRATIONS, revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+        db.session.remove()
+        db.engine.dispose()
