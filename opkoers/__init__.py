@@ -104,12 +104,7 @@ CSP = (
 
 def _register_request_hooks(app: Flask) -> None:
     @app.after_request
-    def commit_and_secure(response):
-        # The request commits once, after the view succeeded; any error rolls everything back.
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
+    def secure_and_commit(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
@@ -119,6 +114,11 @@ def _register_request_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # The request commits once, after the view succeeded; any error rolls everything back.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
         return response
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import access, audit
 from ..domain import RuleViolation
@@ -101,7 +101,7 @@ def list_cases(user, filters: CaseFilter, page: int, per_page: int):
         query = query.where(Client.neighbourhood_id == filters.neighbourhood_id)
     if filters.crisis:
         query = query.where(Case.crisis)
-    query = query.options(selectinload(Case.client).joinedload(Client.neighbourhood)).order_by(
+    query = query.options(contains_eager(Case.client).joinedload(Client.neighbourhood)).order_by(
         Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc()
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
