@@ -7,6 +7,7 @@ from flask import Flask, g, has_request_context, render_template, request, sessi
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -47,6 +48,8 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "nl"
     lang = session.get("lang")
     return lang if lang in ("nl", "en") else "nl"
 
@@ -141,6 +144,11 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def stale(error):
         return render_error(409, rule_message(RuleViolation("stale")))
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error):
+        # Two people saving the same unique thing at the same moment: the database said no.
+        return render_error(409, rule_message(RuleViolation("conflict")))
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -40,6 +40,16 @@ def rule_message(error: RuleViolation) -> str:
             return _("Er is al een account met dit e-mailadres.")
         case "duplicate_name":
             return _("Deze naam bestaat al.")
+        case "duplicate_code":
+            return _("Deze code bestaat al. Kies een andere code.")
+        case "password_length":
+            return _("Kies een wachtwoord van %(min)s tot %(max)s tekens.", min=d["min"], max=d["max"])
+        case "invalid_email":
+            return _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")
+        case "not_a_team":
+            return _("Kies als buurtteam een organisatie van de soort 'Buurtteam'.")
+        case "conflict":
+            return _("Iemand anders sloeg op hetzelfde moment iets op dat hiermee botst. Probeer het opnieuw.")
         case "cannot_deactivate_self":
             return _("U kunt uw eigen account niet uitzetten.")
         case "in_use":

@@ -5,6 +5,8 @@ import os
 import tempfile
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -74,9 +76,21 @@ def backend(request) -> str:
     return request.param
 
 
+class _FreshUserClient(FlaskClient):
+    """A test client that forgets the previous request's user.
+
+    The fixture keeps one app context open, and Flask-Login caches the user on `g` in it; without
+    this, a second client in the same test would be served as the first client's user."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(backend):
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": _database_url(backend)})
+    app.test_client_class = _FreshUserClient
     with app.app_context():
         yield app
         db.session.rollback()

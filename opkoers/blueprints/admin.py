@@ -1,0 +1,263 @@
+"""Beheer: the beheerder manages organisations, user accounts, neighbourhoods and life domains."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import access
+from ..domain import RuleViolation
+from ..extensions import db
+from ..forms.admin import LifeDomainForm, NeighbourhoodForm, NewUserForm, OrganisationForm, UserForm
+from ..messages import rule_message
+from ..models import LifeDomain, Neighbourhood, Organisation, User
+from ..passwords import MIN_LENGTH
+from ..services import admin, dashboard
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+USERS_PER_PAGE = 25
+
+
+def _save(form, save, done: str, next_url: str, **context):
+    """Validate the form and save it with one service call; on bad input show it again (422)."""
+    message = None
+    if form.validate_on_submit():
+        try:
+            save(**form.values())
+        except RuleViolation as error:
+            message = rule_message(error)
+        except StaleDataError:  # someone saved the same record between our check and our write
+            db.session.rollback()
+            message = rule_message(RuleViolation("stale"))
+        else:
+            flash(done, "success")
+            return redirect(next_url)
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/form.html", form=form, message=message, **context), status
+
+
+@bp.get("")
+@login_required
+@access.require("admin")
+def index():
+    return render_template("admin/index.html", overview=dashboard.admin_overview())
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def _editing(obj, new_title: str) -> str:
+    return _("%(name)s wijzigen", name=obj.name) if obj else new_title
+
+
+def _organisation_page(organisation=None):
+    return {
+        "title": _editing(organisation, _("Nieuwe organisatie")),
+        "parent": (_("Organisaties"), url_for("admin.organisations")),
+        "hints": {"active": _("Zet een organisatie uit als zij niet meer meedoet.")},
+    }
+
+
+@bp.get("/organisaties")
+@login_required
+@access.require("admin")
+def organisations():
+    return render_template("admin/organisations.html", organisations=admin.list_organisations())
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def organisation_new():
+    form = OrganisationForm()
+    return _save(
+        form,
+        lambda **values: admin.create_organisation(current_user, **values),
+        _("De organisatie is toegevoegd."),
+        url_for("admin.organisations"),
+        **_organisation_page(),
+    )
+
+
+@bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def organisation_edit(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = OrganisationForm(obj=organisation)
+    return _save(
+        form,
+        lambda **values: admin.update_organisation(current_user, organisation, form.version.data, **values),
+        _("De organisatie is opgeslagen."),
+        url_for("admin.organisations"),
+        **_organisation_page(organisation),
+    )
+
+
+# ---------------------------------------------------------------- users
+
+
+def _user_form(form_class, user=None):
+    form = form_class(obj=user)
+    organisations = admin.list_organisations()
+    form.organisation_id.choices = [("", _("Kies een organisatie"))] + [
+        (o.id, o.name if o.active else _("%(name)s (niet actief)", name=o.name)) for o in organisations
+    ]
+    return form
+
+
+def _user_page(user=None):
+    return {
+        "title": _editing(user, _("Nieuwe gebruiker")),
+        "parent": (_("Gebruikers"), url_for("admin.users")),
+        "hints": {
+            "password": _(
+                "Minstens %(min)d tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden.",
+                min=MIN_LENGTH,
+            )
+            + (" " + _("Laat leeg om het wachtwoord niet te veranderen.") if user else ""),
+            "active": _("Een account dat niet actief is, kan niet inloggen."),
+        },
+    }
+
+
+@bp.get("/gebruikers")
+@login_required
+@access.require("admin")
+def users():
+    page = admin.list_users(request.args.get("page", 1, type=int), USERS_PER_PAGE)
+    return render_template("admin/users.html", page=page)
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def user_new():
+    form = _user_form(NewUserForm)
+    return _save(
+        form,
+        lambda **values: admin.create_user(current_user, **values),
+        _("De gebruiker is toegevoegd."),
+        url_for("admin.users"),
+        **_user_page(),
+    )
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = _user_form(UserForm, user)
+
+    def save(**values):
+        admin.update_user(current_user, user, form.version.data, **values)
+        if user.id == current_user.id:
+            login_user(user)  # a new password ends the other sessions, not this one
+
+    return _save(form, save, _("De gebruiker is opgeslagen."), url_for("admin.users"), **_user_page(user))
+
+
+# ---------------------------------------------------------------- neighbourhoods
+
+
+def _neighbourhood_form(neighbourhood=None):
+    form = NeighbourhoodForm(obj=neighbourhood)
+    form.team_id.choices = [("", _("Geen buurtteam"))] + [(t.id, t.name) for t in admin.teams()]
+    return form
+
+
+def _neighbourhood_page(neighbourhood=None):
+    return {
+        "title": _editing(neighbourhood, _("Nieuwe wijk")),
+        "parent": (_("Wijken"), url_for("admin.neighbourhoods")),
+        "hints": {"team_id": _("Alleen organisaties van de soort 'Buurtteam' staan in deze lijst.")},
+    }
+
+
+@bp.get("/wijken")
+@login_required
+@access.require("admin")
+def neighbourhoods():
+    return render_template("admin/neighbourhoods.html", neighbourhoods=admin.list_neighbourhoods())
+
+
+@bp.route("/wijken/nieuw", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def neighbourhood_new():
+    form = _neighbourhood_form()
+    return _save(
+        form,
+        lambda **values: admin.create_neighbourhood(current_user, **values),
+        _("De wijk is toegevoegd."),
+        url_for("admin.neighbourhoods"),
+        **_neighbourhood_page(),
+    )
+
+
+@bp.route("/wijken/<int:neighbourhood_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def neighbourhood_edit(neighbourhood_id: int):
+    neighbourhood = db.get_or_404(Neighbourhood, neighbourhood_id)
+    form = _neighbourhood_form(neighbourhood)
+    return _save(
+        form,
+        lambda **values: admin.update_neighbourhood(current_user, neighbourhood, form.version.data, **values),
+        _("De wijk is opgeslagen."),
+        url_for("admin.neighbourhoods"),
+        **_neighbourhood_page(neighbourhood),
+    )
+
+
+# ---------------------------------------------------------------- life domains
+
+
+def _life_domain_page(domain=None):
+    return {
+        "title": _editing(domain, _("Nieuw leefgebied")),
+        "parent": (_("Leefgebieden"), url_for("admin.life_domains")),
+        "hints": {
+            "code": _("Een korte naam voor exports, bijvoorbeeld 'inkomen'. Alleen kleine letters en _."),
+            "position": _("Een lager getal staat hoger in de lijst."),
+            "active": _("Zet een leefgebied uit als u het niet meer gebruikt. Oude intakes houden het."),
+        },
+    }
+
+
+@bp.get("/leefgebieden")
+@login_required
+@access.require("admin")
+def life_domains():
+    return render_template("admin/life_domains.html", life_domains=admin.list_life_domains())
+
+
+@bp.route("/leefgebieden/nieuw", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def life_domain_new():
+    form = LifeDomainForm()
+    return _save(
+        form,
+        lambda **values: admin.create_life_domain(current_user, **values),
+        _("Het leefgebied is toegevoegd."),
+        url_for("admin.life_domains"),
+        **_life_domain_page(),
+    )
+
+
+@bp.route("/leefgebieden/<int:life_domain_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def life_domain_edit(life_domain_id: int):
+    domain = db.get_or_404(LifeDomain, life_domain_id)
+    form = LifeDomainForm(obj=domain)
+    return _save(
+        form,
+        lambda **values: admin.update_life_domain(current_user, domain, form.version.data, **values),
+        _("Het leefgebied is opgeslagen."),
+        url_for("admin.life_domains"),
+        **_life_domain_page(domain),
+    )

@@ -1,0 +1,123 @@
+"""Forms for the beheerder: organisations, user accounts, neighbourhoods and life domains."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from ..labels import choices
+from ..passwords import MAX_LENGTH, MIN_LENGTH
+from .common import required, text, version_field
+
+EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+CODE_PATTERN = r"^[a-z][a-z_]*$"
+
+
+def _optional_int(value):
+    """A select's value as an id; empty or malformed input becomes None (then refused or 'none')."""
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _password_length():
+    return Length(
+        min=MIN_LENGTH,
+        max=MAX_LENGTH,
+        message=_l("Kies een wachtwoord van %(min)d tot %(max)d tekens."),
+    )
+
+
+class WholeNumberField(IntegerField):
+    """An integer field with a plain Dutch message for text that is not a whole number."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Vul een heel getal in, bijvoorbeeld 3.")) from error
+
+
+class _AdminForm(FlaskForm):
+    """Shared: the stale-edit version and the submitted values by model field name."""
+
+    version = version_field()
+
+    def values(self) -> dict:
+        return {name: f.data for name, f in self._fields.items() if name not in ("version", "csrf_token")}
+
+
+class OrganisationForm(_AdminForm):
+    name = text(_l("Naam"), 200)
+    kind = SelectField(_l("Soort organisatie"), choices=choices("organisation_kind"), validators=[required()])
+    active = BooleanField(_l("Actief"), default=True)
+
+
+class UserForm(_AdminForm):
+    """Changing an account: a new password is optional."""
+
+    name = text(_l("Naam"), 200)
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[
+            required(),
+            Length(max=254, message=_l("Maximaal %(max)d tekens.")),
+            Regexp(EMAIL_PATTERN, message=_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")),
+        ],
+        filters=[_lower],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    organisation_id = SelectField(
+        _l("Organisatie"), coerce=_optional_int, validators=[required(_l("Kies een organisatie."))]
+    )
+    role = SelectField(_l("Rol"), choices=choices("role"), validators=[required()])
+    active = BooleanField(_l("Actief"), default=True)
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[Optional(), _password_length()],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewUserForm(UserForm):
+    """A new account: it needs a first password."""
+
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[required(), _password_length()],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NeighbourhoodForm(_AdminForm):
+    name = text(_l("Naam van de wijk"), 120)
+    team_id = SelectField(_l("Buurtteam"), coerce=_optional_int, validators=[Optional()])
+
+
+class LifeDomainForm(_AdminForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            required(),
+            Length(max=40, message=_l("Maximaal %(max)d tekens.")),
+            Regexp(
+                CODE_PATTERN,
+                message=_l("Gebruik alleen kleine letters a tot en met z en het liggend streepje _."),
+            ),
+        ],
+        filters=[_lower],
+    )
+    name = text(_l("Naam"), 120)
+    position = WholeNumberField(
+        _l("Plaats in de lijst"),
+        validators=[
+            InputRequired(_l("Vul een getal in.")),
+            NumberRange(min=0, max=999, message=_l("Vul een getal in van %(min)s tot en met %(max)s.")),
+        ],
+    )
+    active = BooleanField(_l("Actief"), default=True)

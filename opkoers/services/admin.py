@@ -1,0 +1,221 @@
+"""The beheerder's use cases: organisations, user accounts, neighbourhoods and life domains."""
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..domain import RuleViolation
+from ..extensions import db
+from ..models import LifeDomain, Neighbourhood, Organisation, User
+from ..passwords import MAX_LENGTH, MIN_LENGTH, hash_password
+from . import check_version
+from .accounts import new_session_token
+
+ORGANISATION_FIELDS = ("name", "kind", "active")
+USER_FIELDS = ("name", "email", "role", "organisation_id", "active")
+NEIGHBOURHOOD_FIELDS = ("name", "team_id")
+LIFE_DOMAIN_FIELDS = ("code", "name", "position", "active")
+
+EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# Shown in the trail instead of a password hash: the trail says *that* it changed, never what to.
+HIDDEN = "***"
+
+
+def _refuse_duplicate(column, value: str, code: str, own_id: int | None = None) -> None:
+    """Refuse a value another record already has (compared without regard to capitals)."""
+    query = select(column.class_.id).where(func.lower(column) == value.lower())
+    if own_id is not None:
+        query = query.where(column.class_.id != own_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise RuleViolation(code)
+
+
+def _normal_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise RuleViolation("invalid_email")
+    return email
+
+
+def _check_password(password: str) -> None:
+    if not password or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise RuleViolation("password_length", min=MIN_LENGTH, max=MAX_LENGTH)
+
+
+def _check_team(team_id: int | None) -> None:
+    if team_id is not None:
+        team = db.session.get(Organisation, team_id)
+        if team is None or team.kind != "buurtteam":
+            raise RuleViolation("not_a_team")
+
+
+def _create(actor, action: str, obj, fields, extra: dict | None = None):
+    db.session.add(obj)
+    audit.record(actor, action, obj, {**audit.snapshot(obj, fields), **(extra or {})})
+    return obj
+
+
+def _update(actor, action: str, obj, values: dict, extra: dict | None = None):
+    changes = {**audit.apply_changes(obj, values), **(extra or {})}
+    if changes:
+        audit.record(actor, action, obj, changes)
+    return obj
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def create_organisation(actor, *, name: str, kind: str, active: bool = True) -> Organisation:
+    """Add an organisation that takes part in Op Koers."""
+    _refuse_duplicate(Organisation.name, name, "duplicate_name")
+    return _create(
+        actor, "organisation_created", Organisation(name=name, kind=kind, active=active), ORGANISATION_FIELDS
+    )
+
+
+def update_organisation(
+    actor, organisation: Organisation, version: int | None, *, name: str, kind: str, active: bool
+) -> Organisation:
+    """Change an organisation's name, kind or whether it is active."""
+    check_version(organisation, version)
+    _refuse_duplicate(Organisation.name, name, "duplicate_name", organisation.id)
+    return _update(
+        actor, "organisation_updated", organisation, {"name": name, "kind": kind, "active": active}
+    )
+
+
+# ---------------------------------------------------------------- users
+
+
+def create_user(
+    actor, *, name: str, email: str, role: str, organisation_id: int, active: bool = True, password: str
+) -> User:
+    """Create a user account with a first password."""
+    email = _normal_email(email)
+    _check_password(password)
+    _refuse_duplicate(User.email, email, "duplicate_email")
+    user = User(
+        name=name,
+        email=email,
+        role=role,
+        organisation_id=organisation_id,
+        active=active,
+        password_hash=hash_password(password),
+        session_token=new_session_token(),
+    )
+    return _create(actor, "user_created", user, USER_FIELDS, {"password": [None, HIDDEN]})
+
+
+def update_user(
+    actor,
+    user: User,
+    version: int | None,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    organisation_id: int,
+    active: bool,
+    password: str | None = None,
+) -> User:
+    """Change a user account; deactivating it or setting a new password ends its sessions."""
+    check_version(user, version)
+    if actor is not None and actor.id == user.id and not active:
+        raise RuleViolation("cannot_deactivate_self")
+    email = _normal_email(email)
+    _refuse_duplicate(User.email, email, "duplicate_email", user.id)
+    extra = {}
+    if password:
+        _check_password(password)
+        user.password_hash = hash_password(password)
+        extra["password"] = [HIDDEN, HIDDEN]
+    deactivated = user.active and not active
+    values = {
+        "name": name,
+        "email": email,
+        "role": role,
+        "organisation_id": organisation_id,
+        "active": active,
+    }
+    _update(actor, "user_updated", user, values, extra)
+    if password or deactivated:
+        user.session_token = new_session_token()
+    return user
+
+
+# ---------------------------------------------------------------- neighbourhoods
+
+
+def create_neighbourhood(actor, *, name: str, team_id: int | None = None) -> Neighbourhood:
+    """Add a neighbourhood (wijk), optionally with its neighbourhood team."""
+    _refuse_duplicate(Neighbourhood.name, name, "duplicate_name")
+    _check_team(team_id)
+    return _create(
+        actor, "neighbourhood_created", Neighbourhood(name=name, team_id=team_id), NEIGHBOURHOOD_FIELDS
+    )
+
+
+def update_neighbourhood(
+    actor, neighbourhood: Neighbourhood, version: int | None, *, name: str, team_id: int | None
+) -> Neighbourhood:
+    """Rename a neighbourhood or change its neighbourhood team."""
+    check_version(neighbourhood, version)
+    _refuse_duplicate(Neighbourhood.name, name, "duplicate_name", neighbourhood.id)
+    _check_team(team_id)
+    return _update(actor, "neighbourhood_updated", neighbourhood, {"name": name, "team_id": team_id})
+
+
+# ---------------------------------------------------------------- life domains
+
+
+def create_life_domain(actor, *, code: str, name: str, position: int = 0, active: bool = True) -> LifeDomain:
+    """Add a life domain (leefgebied) to the list used in intakes and plans."""
+    _refuse_duplicate(LifeDomain.code, code, "duplicate_code")
+    domain = LifeDomain(code=code, name=name, position=position, active=active)
+    return _create(actor, "life_domain_created", domain, LIFE_DOMAIN_FIELDS)
+
+
+def update_life_domain(
+    actor, domain: LifeDomain, version: int | None, *, code: str, name: str, position: int, active: bool
+) -> LifeDomain:
+    """Change a life domain; switch it off instead of deleting it (intakes refer to it)."""
+    check_version(domain, version)
+    _refuse_duplicate(LifeDomain.code, code, "duplicate_code", domain.id)
+    values = {"code": code, "name": name, "position": position, "active": active}
+    return _update(actor, "life_domain_updated", domain, values)
+
+
+# ---------------------------------------------------------------- lists
+
+
+def list_organisations() -> list[Organisation]:
+    """All organisations, by name."""
+    return db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+
+
+def list_users(page: int, per_page: int):
+    """One page of user accounts, by name, each with its organisation (one query)."""
+    return db.paginate(
+        select(User).order_by(User.name, User.id), page=page, per_page=per_page, error_out=False
+    )
+
+
+def list_neighbourhoods() -> list[Neighbourhood]:
+    """All neighbourhoods, by name, with their team."""
+    return db.session.scalars(
+        select(Neighbourhood).options(joinedload(Neighbourhood.team)).order_by(Neighbourhood.name)
+    ).all()
+
+
+def list_life_domains() -> list[LifeDomain]:
+    """All life domains in their set order."""
+    return db.session.scalars(select(LifeDomain).order_by(LifeDomain.position, LifeDomain.name)).all()
+
+
+def teams() -> list[Organisation]:
+    """The organisations that can be a neighbourhood team."""
+    return db.session.scalars(
+        select(Organisation).where(Organisation.kind == "buurtteam").order_by(Organisation.name)
+    ).all()
