@@ -52,6 +52,8 @@ def rule_message(error: RuleViolation) -> str:
             return _("Iemand anders sloeg op hetzelfde moment iets op dat hiermee botst. Probeer het opnieuw.")
         case "cannot_deactivate_self":
             return _("U kunt uw eigen account niet uitzetten.")
+        case "cannot_change_own_role":
+            return _("U kunt uw eigen rol niet veranderen. Vraag dit aan een andere beheerder.")
         case "in_use":
             return _("Dit wordt nog gebruikt en kan daarom niet worden verwijderd.")
         case "not_involved_role":

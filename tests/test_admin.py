@@ -257,6 +257,18 @@ def test_a_beheerder_cannot_deactivate_themselves(app, beheerder):
     assert beheerder.active
 
 
+def test_a_beheerder_cannot_change_their_own_role(app, beheerder):
+    _refused(
+        "cannot_change_own_role",
+        admin.update_user,
+        beheerder,
+        beheerder,
+        beheerder.version,
+        **_user_values(beheerder, role="professional"),
+    )
+    assert beheerder.role == "beheerder"
+
+
 def test_update_user_refuses_duplicate_email_and_stale_version(app, beheerder, factory):
     user = factory.user("professional", email="een@example.test")
     factory.user("professional", email="twee@example.test")

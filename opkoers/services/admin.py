@@ -124,6 +124,8 @@ def update_user(
     check_version(user, version)
     if actor is not None and actor.id == user.id and not active:
         raise RuleViolation("cannot_deactivate_self")
+    if actor is not None and actor.id == user.id and role != user.role:
+        raise RuleViolation("cannot_change_own_role")
     email = _normal_email(email)
     _refuse_duplicate(User.email, email, "duplicate_email", user.id)
     extra = {}
