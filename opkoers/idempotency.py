@@ -22,3 +22,4 @@ def remember(token: str | None, result_url: str) -> None:
     """Record that this form's token has been used, and what it produced."""
     if token:
         db.session.add(FormSubmission(token=token[:64], result_url=result_url))
+        db.session.flush()  # a simultaneous second submit fails here, inside the request
