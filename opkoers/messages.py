@@ -49,7 +49,9 @@ def rule_message(error: RuleViolation) -> str:
         case "not_a_team":
             return _("Kies als buurtteam een organisatie van de soort 'Buurtteam'.")
         case "conflict":
-            return _("Iemand anders sloeg op hetzelfde moment iets op dat hiermee botst. Probeer het opnieuw.")
+            return _(
+                "Iemand anders sloeg op hetzelfde moment iets op dat hiermee botst. Probeer het opnieuw."
+            )
         case "cannot_deactivate_self":
             return _("U kunt uw eigen account niet uitzetten.")
         case "cannot_change_own_role":

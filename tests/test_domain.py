@@ -97,7 +97,9 @@ def test_start_lists_what_is_missing():
         lc.check_start(facts)
     assert error.value.details["missing"] == ["consent", "plan_goals", "plan_signed"]
     lc.check_start(
-        lc.CaseFacts(status="admitted", contract_signed=True, consent_valid=True, plan_goals=1, plan_signed=True)
+        lc.CaseFacts(
+            status="admitted", contract_signed=True, consent_valid=True, plan_goals=1, plan_signed=True
+        )
     )
 
 
@@ -111,7 +113,9 @@ def test_start_lists_what_is_missing():
         (lc.CaseFacts(status="admitted"), "record_contract"),
         (lc.CaseFacts(status="admitted", contract_signed=True, consent_valid=True), "record_plan_goals"),
         (
-            lc.CaseFacts(status="admitted", contract_signed=True, consent_valid=True, plan_goals=2, plan_signed=True),
+            lc.CaseFacts(
+                status="admitted", contract_signed=True, consent_valid=True, plan_goals=2, plan_signed=True
+            ),
             "start",
         ),
         (lc.CaseFacts(status="in_progress"), "round_table"),

@@ -80,7 +80,11 @@ def test_case_list_query_count_does_not_grow(login, factory, capsys):
     hoods = [factory.neighbourhood(team=team) for _ in range(3)]
     client = login(factory.user("projectgroep"))
     add_clients(80, [h.id for h in hoods])
-    urls = ["/trajecten", f"/trajecten?q=client&status=intake&wijk={hoods[0].id}&crisis=1", "/trajecten?page=3"]
+    urls = [
+        "/trajecten",
+        f"/trajecten?q=client&status=intake&wijk={hoods[0].id}&crisis=1",
+        "/trajecten?page=3",
+    ]
     small = [list_queries(client, url) for url in urls]
     add_clients(5000, [h.id for h in hoods])
     large = [list_queries(client, url) for url in urls]
