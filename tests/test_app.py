@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from config import DEFAULT_SECRET_KEY
-from opkoers import create_app
+from opkoers import create_app, jobs
 from opkoers.extensions import db
 from opkoers.models import AuditEntry, Case, User
 from opkoers.passwords import verify_password
@@ -95,10 +95,12 @@ def test_pages_with_client_data_are_not_cached(login, factory):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_healthz(client):
+def test_healthz(app, client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": True}
+    assert response.get_json() == {"status": "ok", "database": True, "scheduler_last_seen": None}
+    jobs.heartbeat(app)
+    assert client.get("/healthz").get_json()["scheduler_last_seen"].startswith("20")
 
 
 def test_healthz_reports_an_unreachable_database():

@@ -36,8 +36,15 @@ def set_language():
 @bp.get("/healthz")
 def healthz():
     """For monitoring: 200 when the database answers, 503 when it does not."""
+    beat = None
     try:
         ok = overview.database_ok()
+        beat = overview.scheduler_last_beat()
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         ok = False
-    return jsonify(status="ok" if ok else "error", database=ok), 200 if ok else 503
+    body = {
+        "status": "ok" if ok else "error",
+        "database": ok,
+        "scheduler_last_seen": beat.isoformat() if beat else None,
+    }
+    return jsonify(body), 200 if ok else 503

@@ -4,7 +4,8 @@ from sqlalchemy import func, select, text
 
 from .. import access
 from ..extensions import db
-from ..models import Case, LifeDomain, Neighbourhood, Organisation, User
+from ..jobs import HEARTBEAT
+from ..models import Case, LifeDomain, Neighbourhood, Organisation, SchedulerHeartbeat, User
 
 
 def case_overview(user, limit: int = 10) -> dict:
@@ -41,3 +42,9 @@ def admin_overview() -> dict:
 def database_ok() -> bool:
     """Whether the database answers a trivial query."""
     return db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+def scheduler_last_beat():
+    """When the scheduler process last showed it was alive (None: never)."""
+    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
+    return beat.beat_at if beat else None
