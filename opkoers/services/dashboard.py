@@ -1,6 +1,6 @@
 """What the start page shows each role."""
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, true
 
 from .. import access
 from ..extensions import db
@@ -20,9 +20,11 @@ def case_overview(user, limit: int = 10) -> dict:
         .order_by(Case.referred_on, Case.id)
         .limit(limit)
     ).all()
+    # The project group sees the cases it handles; others see the cases they are involved in.
+    mine_filter = Case.handler_id == user.id if user.role == "projectgroep" else true()
     mine = db.session.scalars(
         select(Case)
-        .where(visible, Case.handler_id == user.id, Case.status.not_in(("declined",)))
+        .where(visible, mine_filter, Case.status.not_in(("declined",)))
         .order_by(Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc())
         .limit(limit)
     ).all()
