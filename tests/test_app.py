@@ -190,3 +190,25 @@ def test_seed_demo_loads_once_and_only_in_demo_mode(app):
     assert "already" in runner.invoke(args=["seed-demo"]).output
     app.config["DEMO_MODE"] = False
     assert runner.invoke(args=["seed-demo"]).exit_code != 0
+
+
+def test_dashboard_counts_and_lists_only_what_the_user_may_see(login, factory):
+    debt_help = factory.organisation("Schuldhulp", "schuldhulp")
+    professional = factory.user("professional", debt_help)
+    seen = factory.case(
+        "in_progress",
+        client_name="Zichtbare Cliënt",
+        crisis=True,
+        involved=[professional],
+        consent_organisations=[debt_help],
+    )
+    factory.case("in_progress", client_name="Verborgen Cliënt", crisis=True, involved=[professional])
+    factory.case("referred", client_name="Andere Cliënt")
+    body = login(professional).get("/start").get_data(as_text=True)
+    assert "Zichtbare Cliënt" in body and f"/trajecten/{seen.id}" in body
+    assert "Verborgen Cliënt" not in body and "Andere Cliënt" not in body
+    assert "<strong>1</strong> in totaal" in body
+
+    body = login(factory.user("projectgroep")).get("/start").get_data(as_text=True)
+    assert "<strong>3</strong> in totaal" in body
+    assert "Zichtbare Cliënt" in body and "Verborgen Cliënt" in body
