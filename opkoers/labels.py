@@ -191,6 +191,7 @@ def label(kind: str, code) -> str:
     return str(LABELS[kind].get(code, code))
 
 
-def choices(kind: str) -> list[tuple[str, str]]:
-    """(code, name) pairs for a select field, in the defined order."""
-    return [(code, str(name)) for code, name in LABELS[kind].items()]
+def choices(kind: str) -> list[tuple[str, object]]:
+    """(code, name) pairs for a select field, in the defined order; names stay lazy, so a form
+    class defined at import still shows them in the language of each request."""
+    return list(LABELS[kind].items())

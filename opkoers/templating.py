@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_time, get_locale, gettext
 
 from . import access
 from .labels import label
@@ -14,8 +14,9 @@ def _date(value, fmt: str = "long") -> str:
     return format_date(value, fmt) if value else ""
 
 
-def _datetime(value, fmt: str = "d MMMM yyyy, HH:mm") -> str:
-    return format_datetime(value, fmt) if value else ""
+def _datetime(value) -> str:
+    """A moment in the user's time zone: '23 november 2026, 13:44'."""
+    return f"{format_date(value, 'long')}, {format_time(value, 'short')}" if value else ""
 
 
 # Audit fields whose stored codes have a display name (field → label kind).

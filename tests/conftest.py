@@ -1,6 +1,7 @@
 """Fixtures: an app per test on a throwaway database (SQLite, and PostgreSQL when enabled),
 a logged-in test client per role, and factories for data."""
 
+import atexit
 import os
 import tempfile
 
@@ -31,7 +32,18 @@ def pg_base_url() -> str | None:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """A name for this test process: parallel workers and parallel runs never share a database."""
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+
+
+def _drop_database_at_exit(base: str, name: str) -> None:
+    def drop():
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    atexit.register(drop)
 
 
 def _database_url(backend: str) -> str:
@@ -49,6 +61,7 @@ def _database_url(backend: str) -> str:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
+        _drop_database_at_exit(base, name)
         url = make_url(base).set(database=name).render_as_string(hide_password=False)
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
