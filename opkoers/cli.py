@@ -33,15 +33,15 @@ def seed_demo() -> None:
 
 
 @click.command("create-admin")
-@click.option("--email", prompt="E-mailadres", help="E-mail address of the administrator.")
-@click.option("--name", prompt="Naam", help="Full name of the administrator.")
-@click.option("--organisation", prompt="Organisatie", help="Organisation name (created when new).")
+@click.option("--email", prompt="E-mail address", help="E-mail address of the administrator.")
+@click.option("--name", prompt="Full name", help="Full name of the administrator.")
+@click.option("--organisation", prompt="Organisation", help="Organisation name (created when new).")
 def create_admin(email: str, name: str, organisation: str) -> None:
     """Create a beheerder account; the password is asked for, never given on the command line."""
     from .domain import RuleViolation
     from .services import admin as admin_service
 
-    password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     org = db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == organisation.lower()))
     try:
         if org is None:
