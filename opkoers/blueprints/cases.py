@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import access, idempotency
 from ..audit import log_access
 from ..domain import RuleViolation
+from ..domain.case_status import INTAKE
 from ..domain.consent import one_year_after
 from ..domain.selection import STEP_KINDS
 from ..extensions import db, htmx
@@ -32,13 +33,23 @@ from ..timeutil import local_today
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
 
+MAX_ID = 2**31 - 1  # ids and page numbers beyond this do not exist (and the database would refuse them)
+
 
 @bp.before_request
 @login_required
 def _logged_in():
-    """Every page here needs a logged-in user whose role may see cases."""
+    """Every page here needs a logged-in user whose role may see cases; a too large id is not found."""
     if not access.can(current_user, "cases.list"):
         abort(403)
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        abort(404)
+
+
+def _number_arg(name: str, default: int | None = None) -> int | None:
+    """A whole number from the query string; a missing, malformed or impossible one gives the default."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else default
 
 
 def _editor():
@@ -61,11 +72,11 @@ def index():
         status=request.args.get("status", "")
         if request.args.get("status") in dict(choices("status"))
         else "",
-        neighbourhood_id=request.args.get("wijk", type=int),
+        neighbourhood_id=_number_arg("wijk"),
         crisis=request.args.get("crisis") == "1",
     )
     page = cases.list_cases(
-        current_user, filters, request.args.get("page", 1, type=int), current_app.config["CASES_PER_PAGE"]
+        current_user, filters, _number_arg("page", 1), current_app.config["CASES_PER_PAGE"]
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"page": page, "filters": filters, "args": args, "neighbourhoods": _neighbourhoods()}
@@ -127,7 +138,7 @@ def detail(case_id: int):
 def history(case_id: int):
     case = access.case_or_404(case_id)
     log_access(case, "history")
-    page = cases.history(case, request.args.get("page", 1, type=int), 50)
+    page = cases.history(case, _number_arg("page", 1), 50)
     return render_template("cases/history.html", case=case, page=page)
 
 
@@ -158,13 +169,17 @@ def _form(case, form_name: str, section: str | None, status: int, message: str |
     return render_template("cases/edit.html", **context), status
 
 
-def _save(case, form_name: str, section: str | None, form, action, **context):
-    """Validate, call the one service, answer: the shared shape of every section's GET and POST."""
+def _save(case, form_name: str, section: str | None, form, action, versions=None, **context):
+    """Validate, call the one service, answer: the shared shape of every section's GET and POST.
+
+    versions: for a form with version fields, a function giving the stored versions after a refusal."""
     if form.validate_on_submit():
         try:
             action()
         except RuleViolation as error:
             db.session.rollback()
+            if error.code == "stale" and versions:
+                _take_stored_versions(form, versions())
             return _form(
                 case,
                 form_name,
@@ -177,6 +192,13 @@ def _save(case, form_name: str, section: str | None, form, action, **context):
         return _section(case, section)
     status = 422 if request.method == "POST" else 200
     return _form(case, form_name, section, status, None, form=form, **context)
+
+
+def _take_stored_versions(form, versions: dict) -> None:
+    """After a stale save the user keeps their input, now on top of the stored versions: having been
+    told that someone else changed the record, saving again is a choice, not the same refusal again."""
+    for name, version in versions.items():
+        form[name].data, form[name].raw_data = version, None
 
 
 @bp.route("/<int:case_id>/aanmelding", methods=["GET", "POST"])
@@ -193,6 +215,7 @@ def referral(case_id: int):
         lambda: cases.update_referral(
             current_user, case, form.version.data, form.client_version.data, **form.values()
         ),
+        versions=lambda: {"version": case.version, "client_version": case.client.version},
     )
 
 
@@ -228,8 +251,8 @@ def intake_edit(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
     record = cases.load_case_records(case)["intake"]
-    if record is None:
-        raise RuleViolation("transition_not_allowed", current=case.status, target="intake")
+    if record is None or case.status != INTAKE:
+        raise RuleViolation("transition_not_allowed", current=case.status, target=INTAKE)
     domains = _life_domains()
     form_class = intake_form_class(domains)
     if request.method == "POST":
@@ -248,7 +271,7 @@ def intake_edit(case_id: int):
         problems = {d.id: form[f"problem_{d.id}"].data or "" for d in domains}
         intake.save_intake(current_user, case, record, form.version.data, problems, **values)
 
-    return _save(case, "intake", "intake", form, save, domains=domains)
+    return _save(case, "intake", "intake", form, save, lambda: {"version": record.version}, domains=domains)
 
 
 @bp.route("/<int:case_id>/stappen/<kind>", methods=["GET", "POST"])
@@ -280,7 +303,10 @@ def step(case_id: int, kind: str):
             report=form.report.data or "",
         )
 
-    return _save(case, "step", "selection", form, save, kind=kind)
+    def versions():
+        return {"version": cases.load_case_records(case)["steps"][kind].version}
+
+    return _save(case, "step", "selection", form, save, versions, kind=kind)
 
 
 @bp.route("/<int:case_id>/besluit", methods=["GET", "POST"])
@@ -312,6 +338,7 @@ def contract(case_id: int):
         "agreements",
         form,
         lambda: agreements.record_contract(current_user, case, form.version.data, form.signed_on.data),
+        lambda: {"version": case.version},
     )
 
 
@@ -386,6 +413,7 @@ def plan(case_id: int):
             activities=form.activities.data or "",
             signed_on=form.signed_on.data,
         ),
+        lambda: {"version": cases.load_case_records(case)["plan"].version},
     )
 
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from ..domain.decision_tree import CRITERIA
 from ..labels import choices
@@ -24,6 +24,15 @@ PHONE_PATTERN = r"^[0-9+()\- ]{6,40}$"
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
+
+
+def _required_when(field, needed: bool, message) -> bool:
+    """Check a field that is only sometimes required. It runs after validation, because Optional()
+    stops every later check on an empty field. False when it added an error."""
+    if needed and not field.data:
+        field.errors.append(message)
+        return False
+    return True
 
 
 class ReferralForm(FlaskForm):
@@ -54,7 +63,11 @@ class ReferralForm(FlaskForm):
     )
     client_email = StringField(
         _l("E-mailadres"),
-        validators=[Optional(), Regexp(EMAIL_PATTERN, message=_l("Vul een geldig e-mailadres in."))],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Maximaal %(max)d tekens.")),
+            Regexp(EMAIL_PATTERN, message=_l("Vul een geldig e-mailadres in.")),
+        ],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
 
@@ -89,9 +102,14 @@ class ReferralForm(FlaskForm):
         not_in_future(self, field)
         within_years(20)(self, field)
 
-    def validate_referrer_name(self, field):
-        if self.referrer_kind.data in ("coach", "agency") and not field.data:
-            raise ValidationError(_l("Vul de naam in van wie de cliënt aanmeldt."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        named = _required_when(
+            self.referrer_name,
+            self.referrer_kind.data in ("coach", "agency"),
+            _l("Vul de naam in van wie de cliënt aanmeldt."),
+        )
+        return valid and named
 
     def values(self) -> dict:
         """The submitted values, by model field name (client fields keep their client_ prefix)."""
@@ -135,9 +153,12 @@ class StepForm(FlaskForm):
     report = long_text(_l("Verslag van het intakegesprek"), 20_000, optional=True)
     require_report = False  # set for the intake talk, whose written report is required
 
-    def validate_report(self, field):
-        if self.require_report and not field.data:
-            raise ValidationError(_l("Schrijf het verslag van het intakegesprek."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        reported = _required_when(
+            self.report, self.require_report, _l("Schrijf het verslag van het intakegesprek.")
+        )
+        return valid and reported
 
     def validate_held_on(self, field):
         not_in_future(self, field)
@@ -155,6 +176,7 @@ class DecisionForm(FlaskForm):
 
     def validate_decided_on(self, field):
         not_in_future(self, field)
+        within_years(20)(self, field)
 
 
 class ContractForm(FlaskForm):

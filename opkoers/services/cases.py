@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import access, audit
 from ..domain import RuleViolation
@@ -54,6 +54,7 @@ def register_referral(actor, **fields) -> Case:
     client = Client(**client_values)
     case = Case(client=client, status=lifecycle.REFERRED, **referral_values)
     db.session.add(case)
+    db.session.flush()  # the case id goes into its first audit entry
     audit.record(
         actor, "referral_registered", case, audit.snapshot(case, ("status", *REFERRAL_FIELDS)), case.id
     )
@@ -133,7 +134,7 @@ def load_case_records(case: Case) -> dict:
     consents = db.session.scalars(
         select(Consent)
         .where(Consent.case_id == case.id)
-        .options(selectinload(Consent.organisations))
+        .options(selectinload(Consent.organisations), joinedload(Consent.withdrawn_by))
         .order_by(Consent.signed_on.desc(), Consent.id.desc())
     ).all()
     plan = db.session.scalar(

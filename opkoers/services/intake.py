@@ -29,11 +29,14 @@ def save_intake(
     actor, case: Case, intake: Intake, version: int | None, problems: dict[int, str], **fields
 ) -> None:
     """Save the five questions, the decision tree A–D and the problem per life domain."""
+    if case.status != lifecycle.INTAKE:  # the decision was taken on these answers
+        raise RuleViolation("transition_not_allowed", current=case.status, target=lifecycle.INTAKE)
     check_version(intake, version)
     changes = audit.apply_changes(intake, {k: fields[k] for k in (*QUESTION_FIELDS, *TREE_FIELDS)})
     current = {p.life_domain_id: p for p in intake.problems}
     for domain_id, text in problems.items():
         existing = current.get(domain_id)
+        old = existing.description if existing else None
         if text and existing is None:
             intake.problems.append(IntakeProblem(life_domain_id=domain_id, description=text))
         elif text and existing.description != text:
@@ -42,7 +45,7 @@ def save_intake(
             intake.problems.remove(existing)
         else:
             continue
-        changes[f"problem:{domain_id}"] = [existing.description if existing else None, text or None]
+        changes[f"problem:{domain_id}"] = [old, text or None]
     if changes:
         intake.updated_at = utcnow()  # touches the row, so its version moves on every save
         audit.record(actor, "intake_saved", intake, changes, case.id)
@@ -62,6 +65,8 @@ def record_step(actor, case: Case, kind: str, version: int | None, **fields) -> 
             actor, "step_recorded", step, {"kind": [None, kind], **audit.snapshot(step, fields)}, case.id
         )
     else:
+        if version is None:  # the form was opened before the step existed: someone else recorded it since
+            raise RuleViolation("stale")
         check_version(step, version)
         changes = audit.apply_changes(step, fields)
         if changes:

@@ -1,0 +1,232 @@
+"""The access matrix: for every endpoint of the app, the status each role gets.
+
+Roles: anonymous, a projectgroep member, professionals (involved and covered by the consent; not
+involved; involved but from an organisation outside the consent), a buurtteam contact (involved and
+covered) and the beheerder. A case the user may not see answers 404, exactly like a missing one;
+case pages answer the beheerder 403, as does every edit page for anyone but the projectgroep.
+POSTs are sent empty: a refusal comes before the form is even looked at; the projectgroep gets its
+form back (422), a clear refusal (409), or, where a button is the whole form, the change (302)."""
+
+import re
+
+import pytest
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from opkoers import create_app
+from opkoers.extensions import db
+from opkoers.models import AccessLogEntry, CaseInvolvement, Consent, PlanGoal, PlanOfAction
+from opkoers.services import agreements
+
+ROLES = ("anonymous", "projectgroep", "involved", "not_involved", "outside_consent", "buurtteam", "beheerder")
+
+
+def expect(*statuses: int) -> dict:
+    """The status per role, in the order of ROLES."""
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+EVERYONE = expect(200, 200, 200, 200, 200, 200, 200)
+LOGGED_IN = expect(302, 200, 200, 200, 200, 200, 200)
+REDIRECT = expect(302, 302, 302, 302, 302, 302, 302)
+NO_GET = expect(405, 405, 405, 405, 405, 405, 405)
+CASE_LIST = expect(302, 200, 200, 200, 200, 200, 403)
+CASE_PAGE = expect(302, 200, 200, 404, 404, 200, 403)
+EDIT_PAGE = expect(302, 200, 403, 403, 403, 403, 403)
+ADMIN_PAGE = expect(302, 403, 403, 403, 403, 403, 200)
+
+
+def edit(projectgroep: int) -> dict:
+    """An edit URL: only the projectgroep gets past the door; the status it gets is given."""
+    return EDIT_PAGE | {"projectgroep": projectgroep}
+
+
+# The world's case is in intake, with a consent for the professionals' organisation and the
+# buurtteam. Empty POSTs: a form with required fields answers 422, a refused step 409.
+MATRIX: dict[str, dict[str, dict]] = {
+    "auth.login": {"GET": expect(200, 302, 302, 302, 302, 302, 302), "POST": expect(422, *[302] * 6)},
+    "auth.logout": {"GET": NO_GET, "POST": REDIRECT | {"anonymous": 302}},
+    "main.home": {"GET": REDIRECT},
+    "main.dashboard": {"GET": LOGGED_IN},
+    "main.healthz": {"GET": EVERYONE},
+    "main.set_language": {"GET": NO_GET, "POST": REDIRECT},
+    "cases.index": {"GET": CASE_LIST},
+    "cases.new": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.detail": {"GET": CASE_PAGE},
+    "cases.history": {"GET": CASE_PAGE},
+    "cases.referral": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.start_intake": {"GET": NO_GET, "POST": edit(409)},
+    "cases.intake_edit": {"GET": EDIT_PAGE, "POST": edit(302)},  # every intake field is optional
+    "cases.step": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.decision": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.contract": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.consent": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.withdraw_consent": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.plan": {"GET": EDIT_PAGE, "POST": edit(409)},  # no plan before admission
+    "cases.goal_add": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.goal_remove": {"GET": NO_GET, "POST": edit(409)},
+    "cases.start": {"GET": NO_GET, "POST": edit(409)},
+    "cases.involvement_add": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.involvement_remove": {"GET": NO_GET, "POST": edit(302)},
+    "documents.intake_report": {"GET": CASE_PAGE},
+    "documents.contract": {"GET": CASE_PAGE},
+    "documents.consent": {"GET": CASE_PAGE},
+    "documents.plan": {"GET": CASE_PAGE},
+    "admin.index": {"GET": ADMIN_PAGE},
+    "admin.organisations": {"GET": ADMIN_PAGE},
+    "admin.organisation_new": {"GET": ADMIN_PAGE},
+    "admin.organisation_edit": {"GET": ADMIN_PAGE},
+    "admin.users": {"GET": ADMIN_PAGE},
+    "admin.user_new": {"GET": ADMIN_PAGE},
+    "admin.user_edit": {"GET": ADMIN_PAGE},
+    "admin.neighbourhoods": {"GET": ADMIN_PAGE},
+    "admin.neighbourhood_new": {"GET": ADMIN_PAGE},
+    "admin.neighbourhood_edit": {"GET": ADMIN_PAGE},
+    "admin.life_domains": {"GET": ADMIN_PAGE},
+    "admin.life_domain_new": {"GET": ADMIN_PAGE},
+    "admin.life_domain_edit": {"GET": ADMIN_PAGE},
+}
+LAST = ("auth.logout",)  # ends the session, so it goes after everything else
+NOT_TO_LOGIN = ("main.set_language",)  # anonymous may choose a language; it is sent on to the start page
+CASE_OBJECT_PAGES = [e for e, m in MATRIX.items() if m["GET"] is CASE_PAGE]
+
+
+class World:
+    """A case in intake and the people around it, with the ids every URL needs."""
+
+    def __init__(self, factory):
+        gemeente = factory.organisation("Gemeente")
+        other = factory.organisation("Schuldhulp", kind="schuldhulp")
+        team = factory.organisation("Buurtteam Oost", kind="buurtteam")
+        self.users = {
+            "projectgroep": factory.user("projectgroep"),
+            "involved": factory.user("professional", gemeente),
+            "not_involved": factory.user("professional", gemeente),
+            "outside_consent": factory.user("professional", other),
+            "buurtteam": factory.user("buurtteam", team),
+            "beheerder": factory.user("beheerder"),
+        }
+        involved = [self.users[r] for r in ("involved", "outside_consent", "buurtteam")]
+        self.case = factory.case(status="intake", involved=involved, consent_organisations=[gemeente, team])
+        self.consent = db.session.scalar(select(Consent).where(Consent.case_id == self.case.id))
+        domain = factory.life_domains()[0]
+        plan = PlanOfAction(
+            case_id=self.case.id, goals=[PlanGoal(life_domain=domain, goal="D", expected_result="R")]
+        )
+        db.session.add(plan)
+        db.session.flush()
+        self.args = {
+            "case_id": self.case.id,
+            "consent_id": self.consent.id,
+            "goal_id": plan.goals[0].id,
+            "involvement_id": db.session.scalar(
+                select(CaseInvolvement.id).where(CaseInvolvement.user_id == self.users["involved"].id)
+            ),
+            "kind": "introduction",
+            "organisation_id": gemeente.id,
+            "user_id": self.users["involved"].id,
+            "neighbourhood_id": factory.neighbourhood().id,
+            "life_domain_id": domain.id,
+        }
+        db.session.commit()
+
+    def url(self, endpoint: str, **overrides) -> str:
+        rule = next(current_app.url_map.iter_rules(endpoint))
+        args = {name: self.args[name] for name in rule.arguments} | overrides
+        with current_app.test_request_context():
+            return url_for(endpoint, **args)
+
+
+@pytest.fixture
+def world(factory) -> World:
+    return World(factory)
+
+
+@pytest.fixture
+def as_role(app, login, world):
+    def _client(role: str):
+        return app.test_client() if role == "anonymous" else login(world.users[role])
+
+    return _client
+
+
+def _to_login_expected(role: str, endpoint: str, response) -> bool:
+    return role == "anonymous" and response.status_code == 302 and endpoint not in NOT_TO_LOGIN
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(as_role, world, role):
+    client = as_role(role)
+    problems: list[str] = []
+    for endpoint in sorted(MATRIX, key=lambda e: e in LAST):
+        url = world.url(endpoint)
+        for method, expected in MATRIX[endpoint].items():
+            response = client.open(url, method=method, data={})
+            if response.status_code != expected[role]:
+                problems.append(f"{method} {url}: {response.status_code}, expected {expected[role]}")
+            elif _to_login_expected(role, endpoint, response) and not response.location.startswith("/login"):
+                problems.append(f"{method} {url}: to {response.location}, expected /login")
+    assert problems == []
+
+
+def test_every_endpoint_is_in_the_matrix():
+    app = create_app("testing")
+    missing, unlisted_methods = [], []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        if rule.endpoint not in MATRIX:
+            missing.append(rule.endpoint)
+            continue
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        # Case endpoints list every method; elsewhere GET is enough, unless there is no GET.
+        needed = methods if rule.endpoint.startswith("cases.") or "GET" not in methods else {"GET"}
+        if not needed <= MATRIX[rule.endpoint].keys():
+            unlisted_methods.append(rule.endpoint)
+    assert missing == [], "add these endpoints to MATRIX in tests/test_access_matrix.py"
+    assert unlisted_methods == []
+    assert set(MATRIX) <= {r.endpoint for r in app.url_map.iter_rules()}, (
+        "MATRIX lists endpoints that are gone"
+    )
+
+
+@pytest.mark.parametrize("role", ["involved", "buurtteam"])
+def test_withdrawn_consent_closes_every_case_page_at_once(as_role, world, role):
+    client = as_role(role)
+    assert client.get(world.url("cases.detail")).status_code == 200
+    agreements.withdraw_consent(world.users["projectgroep"], world.case, world.consent, "Ingetrokken")
+    db.session.commit()
+    statuses = {e: client.get(world.url(e)).status_code for e in CASE_OBJECT_PAGES}
+    assert statuses == dict.fromkeys(CASE_OBJECT_PAGES, 404)
+    assert world.case.client.name not in client.get(world.url("cases.index")).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["projectgroep", "not_involved", "outside_consent"])
+def test_a_foreign_case_answers_like_a_missing_one(as_role, world, factory, role):
+    other = factory.case(status="admitted")
+    foreign_consent = factory.consent(other, [factory.organisation()])
+    db.session.commit()
+    client = as_role(role)
+    for endpoint in CASE_OBJECT_PAGES:
+        if role == "projectgroep" and endpoint != "documents.consent":
+            continue  # the projectgroep sees every case; only another case's consent is foreign to it
+        foreign = {"consent_id": foreign_consent.id} if role == "projectgroep" else {"case_id": other.id}
+        missing = {"consent_id": 999_999} if role == "projectgroep" else {"case_id": 999_999}
+        urls = world.url(endpoint, **foreign), world.url(endpoint, **missing)
+        a, b = (_page(client.get(url), url) for url in urls)
+        assert a == b and a[0] == 404, endpoint
+    assert db.session.scalar(select(func.count()).select_from(AccessLogEntry)) == 0
+
+
+def _page(response, url: str) -> tuple[int, str]:
+    """Status and body, without what always differs: the URL asked for and the CSRF token."""
+    body = response.get_data(as_text=True).replace(url.rstrip("?"), "URL")
+    return response.status_code, re.sub(r'(csrf_token" value=|"X-CSRFToken": )"[^"]*"', "TOKEN", body)
+
+
+def test_impossible_ids_are_not_found(as_role, world):
+    client = as_role("projectgroep")
+    for endpoint in ("cases.detail", "cases.history", "cases.referral", "cases.withdraw_consent"):
+        for args in ({"case_id": 2**63}, {"case_id": 10**20}, {"case_id": 2**31}):
+            assert client.get(world.url(endpoint, **args)).status_code == 404, (endpoint, args)
+    assert client.get(world.url("cases.withdraw_consent", consent_id=2**40)).status_code == 404
