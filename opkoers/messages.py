@@ -30,8 +30,12 @@ def rule_message(error: RuleViolation) -> str:
                 "Iemand anders heeft dit intussen gewijzigd. Uw invoer staat er nog. "
                 "Bekijk de nieuwe gegevens en sla opnieuw op."
             )
-        case "steps_only_in_intake":
-            return _("De selectiestappen horen bij de intake. Dit traject is niet (meer) in de intake.")
+        case "intake_not_started":
+            return _("Start eerst de intake. Dat doet u op de pagina van het traject.")
+        case "intake_closed":
+            return _("Over deze intake is al besloten. De antwoorden blijven zoals ze waren.")
+        case "needs_admission":
+            return _("Contract, machtiging en plan van aanpak horen bij een toegelaten cliënt.")
         case "plan_locked":
             return _("Het plan van aanpak is getekend. Verander het niet meer; maak zo nodig een nieuw plan.")
         case "already_withdrawn":

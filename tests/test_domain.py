@@ -139,3 +139,20 @@ def test_consent_states():
 def test_one_year_after_handles_leap_days():
     assert one_year_after(date(2026, 11, 23)) == date(2027, 11, 23)
     assert one_year_after(date(2028, 2, 29)) == date(2029, 2, 28)
+
+
+def test_intake_is_open_only_during_intake():
+    lc.check_intake_open("intake")
+    with pytest.raises(RuleViolation, match="intake_not_started"):
+        lc.check_intake_open("referred")
+    for status in ("admitted", "declined", "in_progress"):
+        with pytest.raises(RuleViolation, match="intake_closed"):
+            lc.check_intake_open(status)
+
+
+def test_agreements_only_for_admitted_cases():
+    lc.check_agreements_open("admitted")
+    lc.check_agreements_open("in_progress")
+    for status in ("referred", "intake", "declined"):
+        with pytest.raises(RuleViolation, match="needs_admission"):
+            lc.check_agreements_open(status)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import access, idempotency
 from ..audit import log_access
 from ..domain import RuleViolation
-from ..domain.case_status import INTAKE
+from ..domain.case_status import check_intake_open
 from ..domain.consent import one_year_after
 from ..domain.selection import STEP_KINDS
 from ..extensions import db, htmx
@@ -251,8 +251,7 @@ def intake_edit(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
     record = cases.load_case_records(case)["intake"]
-    if record is None or case.status != INTAKE:
-        raise RuleViolation("transition_not_allowed", current=case.status, target=INTAKE)
+    check_intake_open(case.status)
     domains = _life_domains()
     form_class = intake_form_class(domains)
     if request.method == "POST":

@@ -43,6 +43,20 @@ def check_transition(current: str, target: str) -> None:
         raise RuleViolation("transition_not_allowed", current=current, target=target)
 
 
+def check_intake_open(status: str) -> None:
+    """The intake and the selection steps can be changed only while the case is in intake."""
+    if status == REFERRED:
+        raise RuleViolation("intake_not_started")
+    if status != INTAKE:
+        raise RuleViolation("intake_closed")
+
+
+def check_agreements_open(status: str) -> None:
+    """Contract, consent and plan belong to an admitted case (or one whose plan is running)."""
+    if status not in (ADMITTED, IN_PROGRESS):
+        raise RuleViolation("needs_admission")
+
+
 def missing_for_start(facts: CaseFacts) -> list[str]:
     """What is still missing before an admitted case can start (contract, consent, signed plan)."""
     missing = []

@@ -9,12 +9,9 @@ from ..models.base import utcnow
 from . import check_version
 from .cases import change_status, load_case_records
 
-AGREEMENT_STATUSES = (lifecycle.ADMITTED, lifecycle.IN_PROGRESS)
-
 
 def _require_admitted(case: Case) -> None:
-    if case.status not in AGREEMENT_STATUSES:
-        raise RuleViolation("transition_not_allowed", current=case.status, target=lifecycle.ADMITTED)
+    lifecycle.check_agreements_open(case.status)
 
 
 def record_contract(actor, case: Case, version: int | None, signed_on) -> None:

@@ -29,8 +29,7 @@ def save_intake(
     actor, case: Case, intake: Intake, version: int | None, problems: dict[int, str], **fields
 ) -> None:
     """Save the five questions, the decision tree A–D and the problem per life domain."""
-    if case.status != lifecycle.INTAKE:  # the decision was taken on these answers
-        raise RuleViolation("transition_not_allowed", current=case.status, target=lifecycle.INTAKE)
+    lifecycle.check_intake_open(case.status)  # after the decision, its answers stay as they were
     check_version(intake, version)
     changes = audit.apply_changes(intake, {k: fields[k] for k in (*QUESTION_FIELDS, *TREE_FIELDS)})
     current = {p.life_domain_id: p for p in intake.problems}
@@ -53,8 +52,7 @@ def save_intake(
 
 def record_step(actor, case: Case, kind: str, version: int | None, **fields) -> SelectionStep:
     """Record (or correct) one selection step: when, by whom, a note, and for the intake talk the report."""
-    if case.status != lifecycle.INTAKE:
-        raise RuleViolation("steps_only_in_intake")
+    lifecycle.check_intake_open(case.status)
     step = db.session.scalar(
         select(SelectionStep).where(SelectionStep.case_id == case.id, SelectionStep.kind == kind)
     )
