@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
 
@@ -21,6 +22,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     """Build the app for a configuration name (default: OPKOERS_CONFIG or development)."""
     config_name = config_name or os.environ.get("OPKOERS_CONFIG", "development")
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseId
     app.config.from_object(CONFIGS[config_name])
     if overrides:
         app.config.update(overrides)
@@ -45,6 +47,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     _register_request_hooks(app)
     _register_error_handlers(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """<int:…> in URLs: a number beyond what the database holds is simply not found (404)."""
+
+    def __init__(self, map, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, **kwargs)
 
 
 def _select_locale() -> str:

@@ -212,3 +212,22 @@ def test_dashboard_counts_and_lists_only_what_the_user_may_see(login, factory):
     body = login(factory.user("projectgroep")).get("/start").get_data(as_text=True)
     assert "<strong>3</strong> in totaal" in body
     assert "Zichtbare Cliënt" in body and "Verborgen Cliënt" in body
+
+
+def test_ids_beyond_what_the_database_holds_are_not_found(login, factory):
+    projectgroep = login(factory.user("projectgroep"))
+    beheerder = login(factory.user("beheerder"))
+    huge = 2**63
+    assert projectgroep.get(f"/trajecten/{huge}").status_code == 404
+    assert projectgroep.get(f"/trajecten/{huge}/afdrukken/contract").status_code == 404
+    assert beheerder.get(f"/beheer/gebruikers/{huge}").status_code == 404
+
+
+def test_dates_may_be_typed_the_dutch_way(login, factory):
+    case = factory.case("admitted")
+    client = login(factory.user("projectgroep"))
+    response = client.post(
+        f"/trajecten/{case.id}/contract", data={"signed_on": "03-11-2026", "version": case.version}
+    )
+    assert response.status_code == 302
+    assert case.contract_signed_on.isoformat() == "2026-11-03"

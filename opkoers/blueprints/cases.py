@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, idempotency
 from ..audit import log_access
@@ -33,23 +34,21 @@ from ..timeutil import local_today
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
 
-MAX_ID = 2**31 - 1  # ids and page numbers beyond this do not exist (and the database would refuse them)
+MAX_NUMBER = 2**31 - 1  # page numbers and ids beyond this do not exist (and the database would refuse them)
 
 
 @bp.before_request
 @login_required
 def _logged_in():
-    """Every page here needs a logged-in user whose role may see cases; a too large id is not found."""
+    """Every page here needs a logged-in user whose role may see cases."""
     if not access.can(current_user, "cases.list"):
         abort(403)
-    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
-        abort(404)
 
 
 def _number_arg(name: str, default: int | None = None) -> int | None:
     """A whole number from the query string; a missing, malformed or impossible one gives the default."""
     value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_ID else default
+    return value if value is not None and 0 < value <= MAX_NUMBER else default
 
 
 def _editor():
@@ -164,6 +163,8 @@ def _form(case, form_name: str, section: str | None, status: int, message: str |
         section=section or form_name,
         form_template=f"cases/_form_{form_name}.html",
     )
+    if request.method == "GET":  # an edit form shows the client's data too
+        log_access(case, f"edit:{form_name}")
     if _in_place():
         return render_template("cases/_form_frame.html", **context), status
     return render_template("cases/edit.html", **context), status
@@ -176,8 +177,9 @@ def _save(case, form_name: str, section: str | None, form, action, versions=None
     if form.validate_on_submit():
         try:
             action()
-        except RuleViolation as error:
+        except (RuleViolation, StaleDataError) as refusal:
             db.session.rollback()
+            error = refusal if isinstance(refusal, RuleViolation) else RuleViolation("stale")
             if error.code == "stale" and versions:
                 _take_stored_versions(form, versions())
             return _form(

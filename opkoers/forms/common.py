@@ -43,8 +43,9 @@ class DutchDateField(DateField):
 
 
 def date_field(label, optional: bool = False, **kw):
+    """A date; the browser's date picker sends 2026-11-23, a person may type 23-11-2026."""
     validators = [Optional() if optional else InputRequired(_l("Vul een datum in."))]
-    return DutchDateField(label, validators=validators, **kw)
+    return DutchDateField(label, validators=validators, format=["%Y-%m-%d", "%d-%m-%Y"], **kw)
 
 
 def not_in_future(form, field):
