@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app opkoers
 export OPKOERS_CONFIG ?= development
 
-.PHONY: run test install install-test frontend translations db demo lint scheduler clean
+.PHONY: run test install install-test frontend translations messages db demo lint scheduler clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ frontend: node_modules/.package-lock.json
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile --use-fuzzy --statistics -d opkoers/translations
+
+# After changing UI text: refresh the catalogue, then translate the new English entries.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o opkoers/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i opkoers/translations/messages.pot -d opkoers/translations -l en
 
 db: install
 	$(FLASK) db upgrade

@@ -186,8 +186,6 @@ def label(kind: str, code) -> str:
     """The display name of a stored code; an unknown code is shown as it is."""
     if code is None:
         return ""
-    if kind == "field" and isinstance(code, str) and code.startswith("problem:"):
-        return str(_l("Probleem per leefgebied"))
     return str(LABELS[kind].get(code, code))
 
 

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_time, get_locale, gettext
 
 from . import access
 from .labels import label
+from .services.cases import REFERENCE_FIELDS
 from .timeutil import local_today
 
 
@@ -35,10 +36,12 @@ _CODED_FIELDS = {
 }
 
 
-def _audit_value(value, field: str) -> str:
-    """A value from the change history, as a person reads it."""
+def _audit_value(value, field: str, names: dict | None = None) -> str:
+    """A value from the change history, as a person reads it (names instead of ids)."""
     if value is None or value == "":
         return "—"
+    if field in REFERENCE_FIELDS and names is not None:
+        return names.get((REFERENCE_FIELDS[field], value), f"#{value}")
     if isinstance(value, bool):
         return gettext("ja") if value else gettext("nee")
     if field in _CODED_FIELDS:
@@ -56,10 +59,20 @@ def _audit_value(value, field: str) -> str:
     return str(value)
 
 
+def _audit_field(field: str, names: dict | None = None) -> str:
+    """The name of a changed field; a problem per life domain names its life domain."""
+    kind, _, domain_id = field.partition(":")
+    if kind == "problem" and domain_id.isdigit():
+        domain = (names or {}).get(("life_domain", int(domain_id)), f"#{domain_id}")
+        return gettext("Probleem bij %(domain)s", domain=domain)
+    return label("field", field)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["audit_value"] = _audit_value
+    app.jinja_env.filters["audit_field"] = _audit_field
     app.jinja_env.globals.update(
         label=label,
         can=access.can,

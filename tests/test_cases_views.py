@@ -888,3 +888,21 @@ def test_dates_are_shown_in_dutch(as_pg):
     page = html(as_pg.get(as_pg.post("/trajecten/nieuw", data=data).location))
     assert "28 februari 1930" in page
     assert date(1930, 2, 28) == db.session.scalar(select(Client.date_of_birth))
+
+
+def test_history_shows_names_instead_of_ids(login, factory):
+    domains = factory.life_domains()
+    pg = factory.user("projectgroep", name="Hanna Historie")
+    client = login(pg)
+    case = factory.case("intake")
+    response = client.post(
+        f"/trajecten/{case.id}/stappen/introduction",
+        data={"held_on": TODAY.isoformat(), "performed_by_id": pg.id, "note": ""},
+    )
+    assert response.status_code == 302
+    intake_form = {f"problem_{domains[2].id}": "Geen woning."}
+    assert client.post(f"/trajecten/{case.id}/intake", data=intake_form).status_code == 302
+    for url in (f"/trajecten/{case.id}", f"/trajecten/{case.id}/geschiedenis"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Gedaan door:</strong> — → Hanna Historie" in body
+        assert f"Probleem bij {domains[2].name}" in body

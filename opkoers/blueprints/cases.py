@@ -138,7 +138,9 @@ def history(case_id: int):
     case = access.case_or_404(case_id)
     log_access(case, "history")
     page = cases.history(case, _number_arg("page", 1), 50)
-    return render_template("cases/history.html", case=case, page=page)
+    return render_template(
+        "cases/history.html", case=case, page=page, history_names=cases.history_names(page.items)
+    )
 
 
 def _section(case, section: str | None):

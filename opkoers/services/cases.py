@@ -19,6 +19,7 @@ from ..models import (
     Consent,
     Intake,
     LifeDomain,
+    Neighbourhood,
     PlanOfAction,
     SelectionStep,
     User,
@@ -165,9 +166,46 @@ def case_page(case: Case, history_limit: int) -> dict:
         life_domains=db.session.scalars(
             select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position, LifeDomain.id)
         ).all(),
-        history=history(case, 1, history_limit).items,
     )
+    records["history"] = history(case, 1, history_limit).items
+    records["history_names"] = history_names(records["history"])
     return records
+
+
+# Fields in the change history that hold the id of another record: field → kind of record.
+REFERENCE_FIELDS = {
+    "handler_id": "user",
+    "decided_by_id": "user",
+    "performed_by_id": "user",
+    "withdrawn_by_id": "user",
+    "recorded_by_id": "user",
+    "neighbourhood_id": "neighbourhood",
+    "life_domain_id": "life_domain",
+}
+
+
+def history_names(entries) -> dict[tuple[str, int], str]:
+    """The names behind the ids in these history entries, in at most three queries."""
+    wanted: dict[str, set[int]] = {"user": set(), "neighbourhood": set(), "life_domain": set()}
+    for entry in entries:
+        for field, values in entry.changes.items():
+            kind = REFERENCE_FIELDS.get(field)
+            if field.startswith("problem:"):
+                kind, values = "life_domain", [int(field.partition(":")[2])]
+            if kind:
+                wanted[kind].update(v for v in values if isinstance(v, int))
+    models = {"user": User, "neighbourhood": Neighbourhood, "life_domain": LifeDomain}
+    names = {}
+    for kind, ids in wanted.items():
+        if ids:
+            model = models[kind]
+            names.update(
+                {
+                    (kind, i): n
+                    for i, n in db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+                }
+            )
+    return names
 
 
 def history(case: Case, page: int, per_page: int):
