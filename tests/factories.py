@@ -152,3 +152,21 @@ class Factory:
         db.session.add(consent)
         db.session.flush()
         return consent
+
+    def case_with_people(self, status="referred") -> tuple[Case, dict[str, User]]:
+        """A case with a consent for 'Gemeente' and the buurtteam, and people in every position
+        that decides access: involved or not, inside or outside the consent, and the other roles."""
+        gemeente = self.organisation("Gemeente")
+        other = self.organisation("Schuldhulp", kind="schuldhulp")
+        team = self.organisation("Buurtteam Oost", kind="buurtteam")
+        people = {
+            "projectgroep": self.user("projectgroep"),
+            "involved": self.user("professional", gemeente),
+            "not_involved": self.user("professional", gemeente),
+            "outside_consent": self.user("professional", other),
+            "buurtteam": self.user("buurtteam", team),
+            "beheerder": self.user("beheerder"),
+        }
+        involved = [people[r] for r in ("involved", "outside_consent", "buurtteam")]
+        case = self.case(status=status, involved=involved, consent_organisations=[gemeente, team])
+        return case, people

@@ -95,19 +95,7 @@ class World:
     """A case in intake and the people around it, with the ids every URL needs."""
 
     def __init__(self, factory):
-        gemeente = factory.organisation("Gemeente")
-        other = factory.organisation("Schuldhulp", kind="schuldhulp")
-        team = factory.organisation("Buurtteam Oost", kind="buurtteam")
-        self.users = {
-            "projectgroep": factory.user("projectgroep"),
-            "involved": factory.user("professional", gemeente),
-            "not_involved": factory.user("professional", gemeente),
-            "outside_consent": factory.user("professional", other),
-            "buurtteam": factory.user("buurtteam", team),
-            "beheerder": factory.user("beheerder"),
-        }
-        involved = [self.users[r] for r in ("involved", "outside_consent", "buurtteam")]
-        self.case = factory.case(status="intake", involved=involved, consent_organisations=[gemeente, team])
+        self.case, self.users = factory.case_with_people(status="intake")
         self.consent = db.session.scalar(select(Consent).where(Consent.case_id == self.case.id))
         domain = factory.life_domains()[0]
         plan = PlanOfAction(
@@ -123,7 +111,7 @@ class World:
                 select(CaseInvolvement.id).where(CaseInvolvement.user_id == self.users["involved"].id)
             ),
             "kind": "introduction",
-            "organisation_id": gemeente.id,
+            "organisation_id": self.users["involved"].organisation_id,
             "user_id": self.users["involved"].id,
             "neighbourhood_id": factory.neighbourhood().id,
             "life_domain_id": domain.id,

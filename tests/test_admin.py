@@ -1,7 +1,7 @@
 """Beheer: organisations, user accounts, neighbourhoods and life domains (services and pages)."""
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from opkoers.domain import RuleViolation
 from opkoers.extensions import db
@@ -9,6 +9,8 @@ from opkoers.messages import rule_message
 from opkoers.models import AuditEntry, LifeDomain, Neighbourhood, Organisation, User
 from opkoers.passwords import verify_password
 from opkoers.services import admin
+
+from .helpers import count_queries
 
 NEW_PASSWORD = "een-nieuw-lang-wachtwoord"
 
@@ -646,16 +648,8 @@ def test_deactivating_yourself_is_refused_on_the_page(app, admin_client, beheerd
 
 def test_users_list_is_paginated_with_a_fixed_number_of_queries(app, factory, admin_client):
     def queries_for(url: str) -> int:
-        statements = []
-
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as statements:
             assert admin_client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
 
     for _ in range(3):

@@ -179,22 +179,7 @@ def test_list_puts_crisis_first_then_newest_and_pages(pg, factory):
 @pytest.fixture
 def visibility(factory):
     """One case with a consent for 'Gemeente'; people around it in every relevant position."""
-    gemeente = factory.organisation("Gemeente")
-    other = factory.organisation("Schuldhulp", kind="schuldhulp")
-    team = factory.organisation("Buurtteam Oost", kind="buurtteam")
-    people = {
-        "projectgroep": factory.user("projectgroep"),
-        "involved": factory.user("professional", gemeente),
-        "not_involved": factory.user("professional", gemeente),
-        "outside_consent": factory.user("professional", other),
-        "buurtteam": factory.user("buurtteam", team),
-        "beheerder": factory.user("beheerder"),
-    }
-    case = factory.case(
-        involved=[people["involved"], people["outside_consent"], people["buurtteam"]],
-        consent_organisations=[gemeente, team],
-    )
-    return case, people
+    return factory.case_with_people()
 
 
 def _sees(user, case) -> bool:

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from opkoers.extensions import db
 from opkoers.models import (
@@ -27,6 +27,8 @@ from opkoers.models import (
 )
 from opkoers.models.base import utcnow
 from opkoers.timeutil import local_today
+
+from .helpers import count_queries
 
 TODAY = local_today()
 HX = {"HX-Request": "true"}
@@ -65,21 +67,6 @@ def unchanged():
     yield
     db.session.rollback()
     assert rows() == before
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements the block sends to the database."""
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def html(response) -> str:

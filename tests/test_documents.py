@@ -4,13 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 from babel.dates import format_date
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from opkoers.extensions import db
 from opkoers.models import AccessLogEntry, IntakeProblem, PlanGoal, SelectionStep
 from opkoers.models.base import utcnow
 from opkoers.models.cases import Intake, PlanOfAction
 from opkoers.timeutil import local_today
+
+from .helpers import count_queries
 
 DOCUMENTS = ("intakeverslag", "contract", "plan")
 
@@ -335,16 +337,8 @@ def test_client_text_is_escaped(factory, pg_user, login):
 
 
 def _count_queries(c, url) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         assert c.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 

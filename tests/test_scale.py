@@ -1,27 +1,13 @@
 """The case list keeps a fixed number of SQL queries from a handful of clients to thousands."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from opkoers.extensions import db
 from opkoers.models import Case, Client, Neighbourhood
 
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):  # transaction control, not a query
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+from .helpers import count_queries
 
 
 def add_clients(count: int, neighbourhood_ids: list[int]) -> None:
