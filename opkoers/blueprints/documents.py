@@ -1,21 +1,18 @@
 """Printable documents of a case, in plain Dutch, for the client to sign and keep:
 the intake report, the client contract, each consent (machtiging) and the plan of action.
 
-Each view loads what its document needs in a fixed number of queries and writes a row in the
-access log. When the data is not there yet, the page says so plainly (still 200)."""
+Each view loads the case's records through the cases service (a fixed number of queries) and
+writes a row in the access log. When the data is not there yet, the page says so plainly (still 200)."""
 
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..audit import log_access
 from ..domain.consent import consent_state
 from ..domain.decision_tree import CRITERIA, evaluate
-from ..extensions import db
-from ..models import Consent, Intake, PlanOfAction, SelectionStep
+from ..services import cases
 from ..timeutil import local_today
 
 bp = Blueprint("documents", __name__, url_prefix="/trajecten/<int:case_id>/afdrukken")
@@ -33,12 +30,8 @@ def _case(case_id: int, what: str):
 @access.require("cases.list")
 def intake_report(case_id: int):
     case = _case(case_id, "intake_report")
-    intake = db.session.scalar(
-        select(Intake).where(Intake.case_id == case.id).options(selectinload(Intake.problems))
-    )
-    talk = db.session.scalar(
-        select(SelectionStep).where(SelectionStep.case_id == case.id, SelectionStep.kind == "intake_talk")
-    )
+    records = cases.load_case_records(case)
+    intake, talk = records["intake"], records["steps"].get("intake_talk")
     tree, result = [], None
     if intake is not None:
         answers = intake.tree_answers()
@@ -74,11 +67,7 @@ def contract(case_id: int):
 @access.require("cases.list")
 def consent(case_id: int, consent_id: int):
     case = access.case_or_404(case_id)
-    record = db.session.scalar(
-        select(Consent)
-        .where(Consent.id == consent_id, Consent.case_id == case.id)
-        .options(selectinload(Consent.organisations))
-    )
+    record = next((c for c in cases.load_case_records(case)["consents"] if c.id == consent_id), None)
     if record is None:
         abort(404)
     log_access(case, "print:consent", action="print")
@@ -93,9 +82,7 @@ def consent(case_id: int, consent_id: int):
 @access.require("cases.list")
 def plan(case_id: int):
     case = _case(case_id, "plan")
-    record = db.session.scalar(
-        select(PlanOfAction).where(PlanOfAction.case_id == case.id).options(selectinload(PlanOfAction.goals))
-    )
+    record = cases.load_case_records(case)["plan"]
     return render_template(
         "documents/plan.html",
         case=case,
