@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
 
+from .blueprints.requests import MAX_ID
 from .domain import RuleViolation
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -53,7 +54,7 @@ class DatabaseId(IntegerConverter):
     """<int:…> in URLs: a number beyond what the database holds is simply not found (404)."""
 
     def __init__(self, map, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, **kwargs)
 
 

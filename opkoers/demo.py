@@ -95,7 +95,7 @@ def _through_intake(actor, case, days_ago: int) -> None:
         actor,
         case,
         record,
-        None,
+        record.version,
         {by_code["inkomen"]: "Geen inkomen sinds het ontslag.", by_code["wonen"]: "Geen vast woonadres."},
         who_asks="De cliënt zelf, met hulp van de coach.",
         problem="Zonder adres geen uitkering, zonder inkomen geen woning.",
@@ -157,7 +157,7 @@ def _demo_clients(users, orgs, hoods) -> None:
     intake.decide(
         pg, admitted, "admitted", "Voldoet aan A tot en met D. Regels sluiten niet op elkaar aan.", today
     )
-    agreements.record_contract(pg, admitted, None, today)
+    agreements.record_contract(pg, admitted, admitted.version, today)
 
     running = _referral(
         pg,
@@ -177,7 +177,7 @@ def _demo_clients(users, orgs, hoods) -> None:
         "Crisis en vastgelopen regels; snelle doorbraak nodig.",
         today - timedelta(days=20),
     )
-    agreements.record_contract(pg, running, None, today - timedelta(days=18))
+    agreements.record_contract(pg, running, running.version, today - timedelta(days=18))
     agreements.record_consent(
         pg,
         running,
@@ -199,7 +199,7 @@ def _demo_clients(users, orgs, hoods) -> None:
         select(LifeDomain).where(LifeDomain.code.in_(("schulden", "wonen")))
     ).all()
     for domain in goals_domain:
-        agreements.add_goal(
+        goal = agreements.add_goal(
             pg,
             running,
             domain.id,
@@ -209,7 +209,7 @@ def _demo_clients(users, orgs, hoods) -> None:
     agreements.save_plan(
         pg,
         running,
-        None,
+        goal.plan.version,
         prioritised_problem='"Dat het licht aan blijft."',
         activities="Afspraak met energieleverancier; aanvraag schuldhulp.",
         signed_on=today - timedelta(days=15),

@@ -37,7 +37,12 @@ def rule_message(error: RuleViolation) -> str:
         case "needs_admission":
             return _("Contract, machtiging en plan van aanpak horen bij een toegelaten cliënt.")
         case "plan_locked":
-            return _("Het plan van aanpak is getekend. Verander het niet meer; maak zo nodig een nieuw plan.")
+            return _("Het plan van aanpak is getekend en wordt uitgevoerd. Het blijft zoals het getekend is.")
+        case "plan_signed":
+            return _(
+                "Het plan van aanpak is al getekend. Wilt u de doelen veranderen? "
+                "Haal dan eerst de datum van ondertekening weg."
+            )
         case "already_withdrawn":
             return _("Deze machtiging is al ingetrokken.")
         case "duplicate_email":

@@ -56,7 +56,7 @@ MATRIX: dict[str, dict[str, dict]] = {
     "cases.history": {"GET": CASE_PAGE},
     "cases.referral": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.start_intake": {"GET": NO_GET, "POST": edit(409)},
-    "cases.intake_edit": {"GET": EDIT_PAGE, "POST": edit(302)},  # every intake field is optional
+    "cases.intake_edit": {"GET": EDIT_PAGE, "POST": edit(422)},  # without the version: refused as stale
     "cases.step": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.decision": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.contract": {"GET": EDIT_PAGE, "POST": edit(422)},

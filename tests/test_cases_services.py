@@ -490,9 +490,9 @@ def test_plan_goals_and_signing(pg, factory):
 
     agreements.save_plan(pg, case, plan.version, prioritised_problem="Wonen", activities="", signed_on=TODAY)
     assert trail(case, "plan_saved")[0].changes["signed_on"] == [None, TODAY.isoformat()]
-    with refused("plan_locked"):
+    with refused("plan_signed"):
         agreements.add_goal(pg, case, domains[2].id, "Werk", "Een baan")
-    with refused("plan_locked"):
+    with refused("plan_signed"):
         agreements.remove_goal(pg, case, plan.goals[0])
     with refused("stale"):
         agreements.save_plan(pg, case, plan.version - 1, prioritised_problem="Geld")
@@ -579,3 +579,31 @@ def test_the_whole_workflow_leaves_a_complete_history(pg, factory):
         "status_changed",
     ]
     assert all(e.user_id == pg.id and e.at is not None for e in trail(case))
+
+
+def test_a_running_plan_stays_as_it_was_signed(pg, factory):
+    case = factory.case(status="in_progress")
+    plan = db.session.scalar(select(PlanOfAction).where(PlanOfAction.case_id == case.id))
+    before = audit_count()
+    with refused("plan_locked"):
+        agreements.save_plan(
+            pg, case, plan.version, prioritised_problem="Anders", activities="", signed_on=None
+        )
+    with refused("plan_locked"):
+        agreements.add_goal(pg, case, factory.life_domains()[0].id, "Werk", "Een baan")
+    assert audit_count() == before
+
+
+def test_a_save_without_a_version_is_refused_as_stale(pg, factory):
+    case = factory.case(status="intake")
+    record = intake_of(case)
+    with refused("stale"):
+        intake.save_intake(
+            pg,
+            case,
+            record,
+            None,
+            {},
+            **{f: "" for f in intake.QUESTION_FIELDS},
+            **{f: None if not f.endswith("_note") else "" for f in intake.TREE_FIELDS},
+        )

@@ -756,7 +756,8 @@ def test_the_whole_workflow_through_the_pages(as_pg, pg, factory):
     case = db.session.scalar(select(Case))
     assert "Vul de intake in" in post("/intake/start")
     problems = {f"problem_{domains[0].id}": "Schulden", f"problem_{domains[2].id}": "Dakloos"}
-    page = post("/intake", _intake_form("", **problems, tree_b_note=SCRIPT))
+    version = db.session.scalar(select(Intake.version).where(Intake.case_id == case.id))
+    page = post("/intake", _intake_form(version, **problems, tree_b_note=SCRIPT))
     assert "Voldoet aan de criteria" in page and "Dakloos" in page and ESCAPED in page
     assert "Leg het kennismakingsgesprek vast." in page
     post("/stappen/introduction", _step_form(pg))
@@ -778,9 +779,9 @@ def test_the_whole_workflow_through_the_pages(as_pg, pg, factory):
         "/plan/doelen",
         {"life_domain_id": domains[0].id, "goal": "Schuldenvrij", "expected_result": "Regeling"},
     )
-    page = post(
-        "/plan", {"prioritised_problem": "Schulden", "activities": "Bellen", "signed_on": TODAY.isoformat()}
-    )
+    plan_version = db.session.scalar(select(PlanOfAction.version).where(PlanOfAction.case_id == case.id))
+    plan_form = {"prioritised_problem": "Schulden", "activities": "Bellen", "signed_on": TODAY.isoformat()}
+    page = post("/plan", {**plan_form, "version": plan_version})
     assert "Alles is rond. Start de uitvoering van het plan." in page
     page = post("/starten")
     assert "Plan een doorbraaktafel." in page
@@ -887,7 +888,8 @@ def test_history_shows_names_instead_of_ids(login, factory):
         data={"held_on": TODAY.isoformat(), "performed_by_id": pg.id, "note": ""},
     )
     assert response.status_code == 302
-    intake_form = {f"problem_{domains[2].id}": "Geen woning."}
+    version = db.session.scalar(select(Intake.version).where(Intake.case_id == case.id))
+    intake_form = {f"problem_{domains[2].id}": "Geen woning.", "version": version}
     assert client.post(f"/trajecten/{case.id}/intake", data=intake_form).status_code == 302
     for url in (f"/trajecten/{case.id}", f"/trajecten/{case.id}/geschiedenis"):
         body = client.get(url).get_data(as_text=True)

@@ -13,6 +13,7 @@ from ..messages import rule_message
 from ..models import LifeDomain, Neighbourhood, Organisation, User
 from ..passwords import MIN_LENGTH
 from ..services import admin, dashboard
+from .requests import number_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -126,7 +127,7 @@ def _user_page(user=None):
 @login_required
 @access.require("admin")
 def users():
-    page = admin.list_users(request.args.get("page", 1, type=int), USERS_PER_PAGE)
+    page = admin.list_users(number_arg("page", 1), USERS_PER_PAGE)
     return render_template("admin/users.html", page=page)
 
 

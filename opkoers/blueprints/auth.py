@@ -6,15 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..forms.auth import LoginForm
 from ..services import accounts
+from .requests import safe_local_path
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow a local path after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +25,7 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_local_path(request.args.get("next"), url_for("main.dashboard")))
         error = _("Het e-mailadres of het wachtwoord klopt niet.")
     status = 200 if request.method == "GET" or not (error or form.errors) else 422
     return render_template("auth/login.html", form=form, error=error), status

@@ -31,11 +31,9 @@ from ..messages import rule_message
 from ..models import CaseInvolvement, Consent, LifeDomain, Neighbourhood, Organisation, PlanGoal, User
 from ..services import agreements, cases, intake
 from ..timeutil import local_today
+from .requests import number_arg
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
-
-MAX_NUMBER = 2**31 - 1  # page numbers and ids beyond this do not exist (and the database would refuse them)
-
 
 @bp.before_request
 @login_required
@@ -43,12 +41,6 @@ def _logged_in():
     """Every page here needs a logged-in user whose role may see cases."""
     if not access.can(current_user, "cases.list"):
         abort(403)
-
-
-def _number_arg(name: str, default: int | None = None) -> int | None:
-    """A whole number from the query string; a missing, malformed or impossible one gives the default."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= MAX_NUMBER else default
 
 
 def _editor():
@@ -71,13 +63,13 @@ def index():
         status=request.args.get("status", "")
         if request.args.get("status") in dict(choices("status"))
         else "",
-        neighbourhood_id=_number_arg("wijk"),
+        neighbourhood_id=number_arg("wijk"),
         crisis=request.args.get("crisis") == "1",
     )
     page = cases.list_cases(
-        current_user, filters, _number_arg("page", 1), current_app.config["CASES_PER_PAGE"]
+        current_user, filters, number_arg("page", 1), current_app.config["CASES_PER_PAGE"]
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {k: v for k in ("q", "status", "wijk", "crisis") if (v := request.args.get(k))}
     context = {"page": page, "filters": filters, "args": args, "neighbourhoods": _neighbourhoods()}
     if _in_place() and htmx.target == "case-results":
         return render_template("cases/_results.html", **context)
@@ -137,7 +129,7 @@ def detail(case_id: int):
 def history(case_id: int):
     case = access.case_or_404(case_id)
     log_access(case, "history")
-    page = cases.history(case, _number_arg("page", 1), 50)
+    page = cases.history(case, number_arg("page", 1), 50)
     return render_template(
         "cases/history.html", case=case, page=page, history_names=cases.history_names(page.items)
     )

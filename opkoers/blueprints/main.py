@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from flask_login import current_user, login_required
 
 from ..services import dashboard as overview
+from .requests import safe_local_path
 
 bp = Blueprint("main", __name__)
 
@@ -27,10 +28,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in ("nl", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.dashboard")
-    return redirect(target)
+    return redirect(safe_local_path(request.form.get("next"), url_for("main.dashboard")))
 
 
 @bp.get("/healthz")

@@ -4,6 +4,7 @@ from ..domain import RuleViolation
 
 
 def check_version(obj, submitted_version: int | None) -> None:
-    """Refuse a save made from an older copy of the record than the one stored now."""
-    if submitted_version is not None and submitted_version != obj.version:
+    """Refuse a save made from an older copy of the record than the one stored now (or from a form
+    that did not say which copy it started from)."""
+    if submitted_version != obj.version:
         raise RuleViolation("stale")

@@ -10,13 +10,9 @@ from . import check_version
 from .cases import change_status, load_case_records
 
 
-def _require_admitted(case: Case) -> None:
-    lifecycle.check_agreements_open(case.status)
-
-
 def record_contract(actor, case: Case, version: int | None, signed_on) -> None:
     """Record the date the client signed the contract."""
-    _require_admitted(case)
+    lifecycle.check_agreements_open(case.status)
     check_version(case, version)
     changes = audit.apply_changes(case, {"contract_signed_on": signed_on})
     if changes:
@@ -27,7 +23,7 @@ def record_consent(
     actor, case: Case, organisation_ids: list[int], purposes: str, signed_on, valid_until
 ) -> Consent:
     """Record a signed consent: which organisations may share what, from when until when."""
-    _require_admitted(case)
+    lifecycle.check_agreements_open(case.status)
     organisations = db.session.query(Organisation).filter(Organisation.id.in_(organisation_ids)).all()
     consent = Consent(
         case_id=case.id,
@@ -54,8 +50,13 @@ def withdraw_consent(actor, case: Case, consent: Consent, reason: str) -> None:
     audit.record(actor, "consent_withdrawn", consent, changes, case.id)
 
 
+def _find_plan(case: Case) -> PlanOfAction | None:
+    return db.session.query(PlanOfAction).filter_by(case_id=case.id).one_or_none()
+
+
 def _plan(case: Case) -> PlanOfAction:
-    plan = db.session.query(PlanOfAction).filter_by(case_id=case.id).one_or_none()
+    """The case's plan of action, created empty when there is none yet."""
+    plan = _find_plan(case)
     if plan is None:
         plan = PlanOfAction(case_id=case.id)
         db.session.add(plan)
@@ -64,22 +65,33 @@ def _plan(case: Case) -> PlanOfAction:
 
 
 def save_plan(actor, case: Case, version: int | None, **fields) -> PlanOfAction:
-    """Save the prioritised problem, planned activities and the date the client signed the plan."""
-    _require_admitted(case)
-    plan = _plan(case)
-    check_version(plan, version)
+    """Save the prioritised problem, planned activities and the date the client signed the plan.
+    Once the plan is signed and being carried out, it stays as it was signed."""
+    lifecycle.check_agreements_open(case.status)
+    existing = _find_plan(case)
+    if existing is not None:
+        check_version(existing, version)
+        if existing.signed_on and case.status == lifecycle.IN_PROGRESS:
+            raise RuleViolation("plan_locked")
+    plan = existing or _plan(case)
     changes = audit.apply_changes(plan, fields)
     if changes:
         audit.record(actor, "plan_saved", plan, changes, case.id)
     return plan
 
 
+def _check_goals_open(case: Case, plan: PlanOfAction) -> None:
+    """Goals change only before the client signs (the signature date can still be taken away
+    until the plan is being carried out)."""
+    if plan.signed_on:
+        raise RuleViolation("plan_locked" if case.status == lifecycle.IN_PROGRESS else "plan_signed")
+
+
 def add_goal(actor, case: Case, life_domain_id: int, goal: str, expected_result: str) -> PlanGoal:
     """Add a goal for one life domain, with the expected result, to the plan of action."""
-    _require_admitted(case)
+    lifecycle.check_agreements_open(case.status)
     plan = _plan(case)
-    if plan.signed_on:
-        raise RuleViolation("plan_locked")
+    _check_goals_open(case, plan)
     item = PlanGoal(
         life_domain_id=life_domain_id, goal=goal, expected_result=expected_result, position=len(plan.goals)
     )
@@ -100,11 +112,11 @@ def add_goal(actor, case: Case, life_domain_id: int, goal: str, expected_result:
 
 def remove_goal(actor, case: Case, goal: PlanGoal) -> None:
     """Take a goal out of a plan that is not signed yet."""
-    _require_admitted(case)
-    if goal.plan.signed_on:
-        raise RuleViolation("plan_locked")
-    audit.record(actor, "goal_removed", goal, {"goal": [goal.goal, None]}, case.id)
+    lifecycle.check_agreements_open(case.status)
+    _check_goals_open(case, goal.plan)
     goal.plan.goals.remove(goal)
+    db.session.flush()  # the row is gone before the change is recorded
+    audit.record(actor, "goal_removed", goal, {"goal": [goal.goal, None]}, case.id)
 
 
 def start_plan(actor, case: Case) -> None:

@@ -50,7 +50,7 @@ def _split(fields: dict) -> tuple[dict, dict]:
 
 
 def register_referral(actor, **fields) -> Case:
-    """Register a referral: a new client (or the same details again) and a case in status 'referred'."""
+    """Register a referral: a new client and a case for them in status 'referred'."""
     client_values, referral_values = _split(fields)
     client = Client(**client_values)
     case = Case(client=client, status=lifecycle.REFERRED, **referral_values)
@@ -244,5 +244,6 @@ def add_involvement(actor, case: Case, user_id: int, role_note: str) -> CaseInvo
 
 def remove_involvement(actor, case: Case, involvement: CaseInvolvement) -> None:
     """Take a user off the case (they lose access at their next request)."""
-    audit.record(actor, "involvement_removed", involvement, {"user": [involvement.user.name, None]}, case.id)
     db.session.delete(involvement)
+    db.session.flush()  # the row is gone before the change is recorded
+    audit.record(actor, "involvement_removed", involvement, {"user": [involvement.user.name, None]}, case.id)

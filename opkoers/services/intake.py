@@ -3,7 +3,6 @@
 from sqlalchemy import select
 
 from .. import audit
-from ..domain import RuleViolation
 from ..domain import case_status as lifecycle
 from ..domain.decision_tree import CRITERIA
 from ..extensions import db
@@ -62,9 +61,7 @@ def record_step(actor, case: Case, kind: str, version: int | None, **fields) -> 
         audit.record(
             actor, "step_recorded", step, {"kind": [None, kind], **audit.snapshot(step, fields)}, case.id
         )
-    else:
-        if version is None:  # the form was opened before the step existed: someone else recorded it since
-            raise RuleViolation("stale")
+    else:  # a form opened before the step existed (no version) finds it recorded by someone else
         check_version(step, version)
         changes = audit.apply_changes(step, fields)
         if changes:
