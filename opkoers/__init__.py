@@ -82,11 +82,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """SQLite: writing requests (and commands) take the write lock at the start, so a
-    read-then-write transaction never fails with "database is locked"; page views read freely."""
+    """SQLite: every transaction takes the write lock at the start. Page views write the access log
+    after reading, and a read-then-write transaction would fail with "database is locked" (not
+    wait) when another connection wrote in between."""
     if conn.dialect.name == "sqlite":
-        reading = has_request_context() and request.method in ("GET", "HEAD")
-        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _configure_login() -> None:

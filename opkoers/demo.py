@@ -5,19 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
 from .models import LifeDomain, Neighbourhood, User
 from .services import admin, agreements, cases, intake
 from .timeutil import local_today
 
-DEMO_PASSWORD = "OpKoers-demo-2026"
-DEMO_ACCOUNTS = (
-    # role, e-mail, name, organisation
-    ("projectgroep", "projectgroep@opkoers.test", "Fatima El Amrani", "Gemeente Houten"),
-    ("professional", "professional@opkoers.test", "Joost de Vries", "Schuldhulp Houten"),
-    ("buurtteam", "buurtteam@opkoers.test", "Sanne Bakker", "Buurtteam Houten Noord"),
-    ("beheerder", "beheerder@opkoers.test", "Peter Jansen", "Gemeente Houten"),
-)
 ORGANISATIONS = (
     ("Gemeente Houten", "gemeente"),
     ("Schuldhulp Houten", "schuldhulp"),

@@ -90,12 +90,15 @@ def backend(request) -> str:
 
 
 class _FreshUserClient(FlaskClient):
-    """A test client that forgets the previous request's user.
+    """A test client whose requests behave like separate ones.
 
-    The fixture keeps one app context open, and Flask-Login caches the user on `g` in it; without
-    this, a second client in the same test would be served as the first client's user."""
+    The fixture keeps one app context (and so one database session) open for the test. Before each
+    request the test's own data is committed, so a request that fails and rolls back cannot take
+    the test's set-up with it; and Flask-Login's cached user on `g` is forgotten, so a second
+    client is not served as the first client's user."""
 
     def open(self, *args, **kwargs):
+        db.session.commit()
         g.pop("_login_user", None)
         return super().open(*args, **kwargs)
 

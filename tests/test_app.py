@@ -1,5 +1,6 @@
 """Logging in and out, the health check, production safety and the command-line tools."""
 
+
 import pytest
 from sqlalchemy import select
 
@@ -231,3 +232,12 @@ def test_dates_may_be_typed_the_dutch_way(login, factory):
     )
     assert response.status_code == 302
     assert case.contract_signed_on.isoformat() == "2026-11-03"
+
+
+def test_demo_accounts_open_nothing_outside_demo_mode(app, client, factory):
+    demo = factory.user("projectgroep", email="projectgroep@opkoers.test")
+    app.config["DEMO_MODE"] = False
+    response = client.post("/login", data={"email": demo.email, "password": Factory.PASSWORD})
+    assert response.status_code == 422 and NEUTRAL in response.get_data(as_text=True)
+    app.config["DEMO_MODE"] = True
+    assert client.post("/login", data={"email": demo.email, "password": Factory.PASSWORD}).status_code == 302

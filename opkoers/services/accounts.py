@@ -2,9 +2,11 @@
 
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from .. import audit
+from ..demo_accounts import DEMO_EMAILS
 from ..extensions import db
 from ..models import User
 from ..models.base import utcnow
@@ -21,6 +23,8 @@ def authenticate(email: str, password: str) -> User | None:
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
         return None
+    if user.email in DEMO_EMAILS and not current_app.config.get("DEMO_MODE"):
+        return None  # the demo passwords are published: they open nothing outside demo mode
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
