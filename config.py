@@ -39,31 +39,18 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 0
 
-    # E-mail (SMTP). In development nothing leaves the machine: mail goes to the outbox folder.
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
-    MAIL_FROM = os.environ.get("MAIL_FROM", "Op Koers <noreply@opkoers.example>")
-
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
-    # Budget every admitted client gets unless the project group decides otherwise (in cents).
-    DEFAULT_BUDGET_CENTS = 250_000
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
 
 
 class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
-    MAIL_BACKEND = "outbox"
     DEMO_MODE = True
 
 

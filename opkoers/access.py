@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import exists, false, select, true
 
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent
+from .models import Case, CaseInvolvement, Consent, PlanGoal
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -75,3 +75,13 @@ def case_or_404(case_id: int, user=None) -> Case:
     if case is None:
         abort(404)
     return case
+
+
+def record_of_case_or_404(case: Case, model, record_id: int):
+    """A record (consent, plan goal, involvement…) that belongs to this case, or 404: an id from
+    another case answers exactly like a missing one."""
+    record = db.session.get(model, record_id)
+    owner = record.plan.case_id if isinstance(record, PlanGoal) else getattr(record, "case_id", None)
+    if record is None or owner != case.id:
+        abort(404)
+    return record

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
-from .models import LifeDomain, Neighbourhood, User
+from .models import LifeDomain, User
 from .services import admin, agreements, cases, intake
 from .timeutil import local_today
 
@@ -35,11 +35,10 @@ def load_demo_data() -> bool:
     if db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1])):
         return False
     orgs = {name: admin.create_organisation(None, name=name, kind=kind) for name, kind in ORGANISATIONS}
-    hoods = {}
-    for name, team in NEIGHBOURHOODS:
-        hood = Neighbourhood(name=name, team_id=orgs[team].id)
-        db.session.add(hood)
-        hoods[name] = hood
+    hoods = {
+        name: admin.create_neighbourhood(None, name=name, team_id=orgs[team].id)
+        for name, team in NEIGHBOURHOODS
+    }
     users = {
         role: admin.create_user(
             None, name=name, email=email, role=role, organisation_id=orgs[org].id, password=DEMO_PASSWORD

@@ -1,32 +1,19 @@
-"""Scheduled jobs. Each opens its own app context, calls services, and commits once."""
-
-from datetime import timedelta
-
-from sqlalchemy import delete
+"""Scheduled jobs. Each opens its own app context, calls a service, and commits once."""
 
 from .extensions import db
-from .models import FormSubmission, SchedulerHeartbeat
-from .models.base import utcnow
-
-HEARTBEAT = "scheduler"
+from .services import housekeeping
 
 
 def heartbeat(app) -> None:
     """Record that the scheduler is alive (shown by /healthz)."""
     with app.app_context():
-        beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
-        if beat is None:
-            db.session.add(SchedulerHeartbeat(name=HEARTBEAT, beat_at=utcnow()))
-        else:
-            beat.beat_at = utcnow()
+        housekeeping.record_heartbeat()
         db.session.commit()
 
 
-def purge_form_tokens(app, older_than: timedelta = timedelta(days=2)) -> int:
-    """Forget one-time form tokens older than two days; returns how many went."""
+def purge_form_tokens(app) -> int:
+    """Forget old one-time form tokens; returns how many went."""
     with app.app_context():
-        result = db.session.execute(
-            delete(FormSubmission).where(FormSubmission.created_at < utcnow() - older_than)
-        )
+        count = housekeeping.purge_form_tokens()
         db.session.commit()
-        return result.rowcount
+        return count

@@ -65,8 +65,6 @@ def rule_message(error: RuleViolation) -> str:
             return _("U kunt uw eigen account niet uitzetten.")
         case "cannot_change_own_role":
             return _("U kunt uw eigen rol niet veranderen. Vraag dit aan een andere beheerder.")
-        case "in_use":
-            return _("Dit wordt nog gebruikt en kan daarom niet worden verwijderd.")
         case "not_involved_role":
             return _("Alleen professionals en contactpersonen van een buurtteam kunnen betrokken worden.")
         case "already_involved":

@@ -1,6 +1,5 @@
 """Logging in and out, the health check, production safety and the command-line tools."""
 
-
 import pytest
 from sqlalchemy import select
 

@@ -895,3 +895,37 @@ def test_history_shows_names_instead_of_ids(login, factory):
         body = client.get(url).get_data(as_text=True)
         assert "Gedaan door:</strong> — → Hanna Historie" in body
         assert f"Probleem bij {domains[2].name}" in body
+
+
+def test_a_save_racing_another_save_keeps_the_input(login, factory, monkeypatch):
+    """The version check passed, but someone else's save landed just before ours hit the database."""
+    from sqlalchemy import text
+
+    from opkoers.services import cases as case_service
+
+    case = factory.case("referred", client_name="Race Cliënt")
+    client = login(factory.user("projectgroep"))
+
+    def other_person_saves_first(obj, version):
+        db.session.execute(
+            text("UPDATE client_case SET version = version + 1 WHERE id = :id"), {"id": case.id}
+        )
+
+    monkeypatch.setattr(case_service, "check_version", other_person_saves_first)
+    data = referral_form(
+        reason="Mijn eigen nieuwe tekst", version=case.version, client_version=case.client.version
+    )
+    response = client.post(f"/trajecten/{case.id}/aanmelding", data=data)
+    body = html(response)
+    assert response.status_code == 422
+    assert "Iemand anders heeft dit intussen gewijzigd" in body and "Mijn eigen nieuwe tekst" in body
+    db.session.expire_all()
+    assert stored(case).reason != "Mijn eigen nieuwe tekst"
+
+
+def test_opening_an_edit_form_is_in_the_access_log(login, factory):
+    case = factory.case("referred")
+    client = login(factory.user("projectgroep"))
+    assert client.get(f"/trajecten/{case.id}/aanmelding").status_code == 200
+    actions = db.session.scalars(select(AccessLogEntry.what).where(AccessLogEntry.case_id == case.id)).all()
+    assert actions == ["edit:referral"]

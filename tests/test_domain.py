@@ -7,7 +7,7 @@ import pytest
 from opkoers.domain import RuleViolation
 from opkoers.domain import case_status as lc
 from opkoers.domain.consent import EXPIRED, NOT_YET, VALID, WITHDRAWN, consent_state, one_year_after
-from opkoers.domain.decision_tree import INCOMPLETE, MET, NOT_MET, evaluate, unanswered
+from opkoers.domain.decision_tree import INCOMPLETE, MET, NOT_MET, evaluate
 from opkoers.domain.selection import STEP_KINDS, next_selection_step
 
 ALL_STEPS = frozenset(STEP_KINDS)
@@ -59,10 +59,6 @@ def test_every_status_has_its_transitions():
 )
 def test_decision_tree(answers, result):
     assert evaluate(answers) == result
-
-
-def test_unanswered_criteria():
-    assert unanswered({"A": "yes", "C": "no"}) == ["B", "D"]
 
 
 def test_next_selection_step_follows_the_order():

@@ -9,6 +9,7 @@ from opkoers.extensions import db
 from opkoers.models import FormSubmission, SchedulerHeartbeat
 from opkoers.models.base import utcnow
 from opkoers.scheduler import build_scheduler
+from opkoers.services.housekeeping import HEARTBEAT
 
 
 def test_scheduler_has_its_jobs_and_coalesces_missed_runs(app):
@@ -19,11 +20,11 @@ def test_scheduler_has_its_jobs_and_coalesces_missed_runs(app):
 
 def test_heartbeat_is_one_row_that_moves_on(app):
     jobs.heartbeat(app)
-    first = db.session.get(SchedulerHeartbeat, jobs.HEARTBEAT).beat_at
+    first = db.session.get(SchedulerHeartbeat, HEARTBEAT).beat_at
     db.session.rollback()  # the job runs in its own app context and transaction
     jobs.heartbeat(app)
     assert db.session.scalar(select(db.func.count()).select_from(SchedulerHeartbeat)) == 1
-    assert db.session.get(SchedulerHeartbeat, jobs.HEARTBEAT).beat_at >= first
+    assert db.session.get(SchedulerHeartbeat, HEARTBEAT).beat_at >= first
 
 
 def test_purge_forgets_only_old_form_tokens(app):

@@ -1,9 +1,11 @@
 """The case list and the case page with its sections, each editable in place (htmx) or on its own page."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, idempotency
@@ -14,7 +16,6 @@ from ..domain.consent import one_year_after
 from ..domain.selection import STEP_KINDS
 from ..extensions import db, htmx
 from ..forms.cases import (
-    ConfirmForm,
     ConsentForm,
     ContractForm,
     DecisionForm,
@@ -28,12 +29,13 @@ from ..forms.cases import (
 )
 from ..labels import choices
 from ..messages import rule_message
-from ..models import CaseInvolvement, Consent, LifeDomain, Neighbourhood, Organisation, PlanGoal, User
-from ..services import agreements, cases, intake
+from ..models import CaseInvolvement, Consent, PlanGoal
+from ..services import agreements, cases, intake, lookups
 from ..timeutil import local_today
 from .requests import number_arg
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
+
 
 @bp.before_request
 @login_required
@@ -70,24 +72,19 @@ def index():
         current_user, filters, number_arg("page", 1), current_app.config["CASES_PER_PAGE"]
     )
     args = {k: v for k in ("q", "status", "wijk", "crisis") if (v := request.args.get(k))}
-    context = {"page": page, "filters": filters, "args": args, "neighbourhoods": _neighbourhoods()}
+    context = {"page": page, "filters": filters, "args": args, "neighbourhoods": lookups.neighbourhoods()}
     if _in_place() and htmx.target == "case-results":
         return render_template("cases/_results.html", **context)
     return render_template("cases/index.html", **context)
 
 
-def _neighbourhoods():
-    return db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all()
-
-
 # ---------------------------------------------------------------- referral
 
 
-def _referral_choices(form: ReferralForm) -> None:
-    form.client_neighbourhood_id.choices = [("", _("Onbekend"))] + [(n.id, n.name) for n in _neighbourhoods()]
-    handlers = db.session.scalars(
-        select(User).where(User.role == "projectgroep", User.active).order_by(User.name)
-    ).all()
+def _referral_choices(form: ReferralForm, case=None) -> None:
+    hoods = lookups.neighbourhoods()
+    form.client_neighbourhood_id.choices = [("", _("Onbekend"))] + [(n.id, n.name) for n in hoods]
+    handlers = lookups.people(("projectgroep",), also_id=case.handler_id if case else None)
     form.handler_id.choices = [("", _("Nog niemand"))] + [(u.id, u.name) for u in handlers]
 
 
@@ -164,6 +161,13 @@ def _form(case, form_name: str, section: str | None, status: int, message: str |
     return render_template("cases/edit.html", **context), status
 
 
+def _as_rule_violation(refusal: Exception) -> RuleViolation:
+    """The database's own refusals, as the rule they stand for: someone saved first, or at once."""
+    if isinstance(refusal, RuleViolation):
+        return refusal
+    return RuleViolation("stale" if isinstance(refusal, StaleDataError) else "conflict")
+
+
 def _save(case, form_name: str, section: str | None, form, action, versions=None, **context):
     """Validate, call the one service, answer: the shared shape of every section's GET and POST.
 
@@ -171,9 +175,9 @@ def _save(case, form_name: str, section: str | None, form, action, versions=None
     if form.validate_on_submit():
         try:
             action()
-        except (RuleViolation, StaleDataError) as refusal:
+        except (RuleViolation, StaleDataError, IntegrityError) as refusal:
             db.session.rollback()
-            error = refusal if isinstance(refusal, RuleViolation) else RuleViolation("stale")
+            error = _as_rule_violation(refusal)
             if error.code == "stale" and versions:
                 _take_stored_versions(form, versions())
             return _form(
@@ -202,7 +206,7 @@ def referral(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
     form = ReferralForm(obj=None if request.method == "POST" else _referral_data(case))
-    _referral_choices(form)
+    _referral_choices(form, case)
     return _save(
         case,
         "referral",
@@ -215,31 +219,21 @@ def referral(case_id: int):
     )
 
 
-class _Obj:
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
-
-
 def _referral_data(case):
     client = case.client
     data = {f"client_{f}": getattr(client, f) for f in cases.CLIENT_FIELDS}
     data.update({f: getattr(case, f) for f in cases.REFERRAL_FIELDS})
     data.update(version=case.version, client_version=client.version, crisis_kind=case.crisis_kind or "")
-    return _Obj(**data)
+    return SimpleNamespace(**data)
 
 
 @bp.post("/<int:case_id>/intake/start")
 def start_intake(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    if ConfirmForm().validate_on_submit():
-        intake.start_intake(current_user, case)
-        flash(_("De intake is gestart."), "success")
+    intake.start_intake(current_user, case)
+    flash(_("De intake is gestart."), "success")
     return redirect(url_for("cases.detail", case_id=case.id, _anchor="section-intake"))
-
-
-def _life_domains():
-    return db.session.scalars(select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position)).all()
 
 
 @bp.route("/<int:case_id>/intake", methods=["GET", "POST"])
@@ -248,7 +242,7 @@ def intake_edit(case_id: int):
     case = access.case_or_404(case_id)
     record = cases.load_case_records(case)["intake"]
     check_intake_open(case.status)
-    domains = _life_domains()
+    domains = lookups.active_life_domains()
     form_class = intake_form_class(domains)
     if request.method == "POST":
         form = form_class()
@@ -277,10 +271,9 @@ def step(case_id: int, kind: str):
     case = access.case_or_404(case_id)
     existing = cases.load_case_records(case)["steps"].get(kind)
     form = StepForm(obj=existing if request.method == "GET" else None)
-    people = db.session.scalars(
-        select(User).where(User.active, User.role.in_(("projectgroep", "professional"))).order_by(User.name)
-    ).all()
-    form.performed_by_id.choices = [(u.id, f"{u.name} ({u.organisation.name})") for u in people]
+    form.performed_by_id.choices = lookups.person_choices(
+        ("projectgroep", "professional"), also_id=existing.performed_by_id if existing else None
+    )
     if request.method == "GET" and existing is None:
         form.held_on.data = local_today()
         form.performed_by_id.data = current_user.id
@@ -326,7 +319,9 @@ def decision(case_id: int):
 def contract(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    form = ContractForm(obj=_Obj(version=case.version, signed_on=case.contract_signed_on or local_today()))
+    form = ContractForm(
+        obj=SimpleNamespace(version=case.version, signed_on=case.contract_signed_on or local_today())
+    )
     return _save(
         case,
         "contract",
@@ -338,10 +333,7 @@ def contract(case_id: int):
 
 
 def _consent_choices(form: ConsentForm) -> None:
-    orgs = db.session.scalars(
-        select(Organisation).where(Organisation.active).order_by(Organisation.name)
-    ).all()
-    form.organisation_ids.choices = [(o.id, o.name) for o in orgs]
+    form.organisation_ids.choices = [(o.id, o.name) for o in lookups.active_organisations()]
 
 
 @bp.route("/<int:case_id>/machtiging", methods=["GET", "POST"])
@@ -375,9 +367,7 @@ def consent(case_id: int):
 def withdraw_consent(case_id: int, consent_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    record = db.session.get(Consent, consent_id)
-    if record is None or record.case_id != case.id:
-        abort(404)
+    record = access.record_of_case_or_404(case, Consent, consent_id)
     form = WithdrawConsentForm()
     return _save(
         case,
@@ -417,7 +407,7 @@ def goal_add(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
     form = GoalForm()
-    form.life_domain_id.choices = [(d.id, d.name) for d in _life_domains()]
+    form.life_domain_id.choices = [(d.id, d.name) for d in lookups.active_life_domains()]
     return _save(
         case,
         "goal",
@@ -433,11 +423,8 @@ def goal_add(case_id: int):
 def goal_remove(case_id: int, goal_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    goal = db.session.get(PlanGoal, goal_id)
-    if goal is None or goal.plan.case_id != case.id:
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        agreements.remove_goal(current_user, case, goal)
+    goal = access.record_of_case_or_404(case, PlanGoal, goal_id)
+    agreements.remove_goal(current_user, case, goal)
     return _section(case, "plan")
 
 
@@ -445,9 +432,8 @@ def goal_remove(case_id: int, goal_id: int):
 def start(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    if ConfirmForm().validate_on_submit():
-        agreements.start_plan(current_user, case)
-        flash(_("De uitvoering van het plan is gestart."), "success")
+    agreements.start_plan(current_user, case)
+    flash(_("De uitvoering van het plan is gestart."), "success")
     return redirect(url_for("cases.detail", case_id=case.id))
 
 
@@ -456,10 +442,7 @@ def involvement_add(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
     form = InvolvementForm()
-    people = db.session.scalars(
-        select(User).where(User.active, User.role.in_(("professional", "buurtteam"))).order_by(User.name)
-    ).all()
-    form.user_id.choices = [(u.id, f"{u.name} ({u.organisation.name})") for u in people]
+    form.user_id.choices = lookups.person_choices(("professional", "buurtteam"))
     return _save(
         case,
         "involvement",
@@ -473,9 +456,6 @@ def involvement_add(case_id: int):
 def involvement_remove(case_id: int, involvement_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    involvement = db.session.get(CaseInvolvement, involvement_id)
-    if involvement is None or involvement.case_id != case.id:
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        cases.remove_involvement(current_user, case, involvement)
+    involvement = access.record_of_case_or_404(case, CaseInvolvement, involvement_id)
+    cases.remove_involvement(current_user, case, involvement)
     return _section(case, "involvement")

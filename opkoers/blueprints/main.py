@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from flask_login import current_user, login_required
 
 from ..services import dashboard as overview
+from ..services import housekeeping
 from .requests import safe_local_path
 
 bp = Blueprint("main", __name__)
@@ -34,15 +35,5 @@ def set_language():
 @bp.get("/healthz")
 def healthz():
     """For monitoring: 200 when the database answers, 503 when it does not."""
-    beat = None
-    try:
-        ok = overview.database_ok()
-        beat = overview.scheduler_last_beat()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        ok = False
-    body = {
-        "status": "ok" if ok else "error",
-        "database": ok,
-        "scheduler_last_seen": beat.isoformat() if beat else None,
-    }
-    return jsonify(body), 200 if ok else 503
+    status = housekeeping.health()
+    return jsonify(status), 200 if status["database"] else 503

@@ -12,7 +12,6 @@ DECLINED = "declined"
 IN_PROGRESS = "in_progress"
 
 STATUSES = (REFERRED, INTAKE, ADMITTED, DECLINED, IN_PROGRESS)
-CLOSED_STATUSES = frozenset({DECLINED})
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     REFERRED: frozenset({INTAKE}),

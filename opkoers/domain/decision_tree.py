@@ -16,8 +16,3 @@ def evaluate(answers: dict[str, str | None]) -> str:
     if all(v == "yes" for v in values):
         return MET
     return INCOMPLETE
-
-
-def unanswered(answers: dict[str, str | None]) -> list[str]:
-    """The criteria that have no answer yet."""
-    return [c for c in CRITERIA if answers.get(c) not in ANSWERS]

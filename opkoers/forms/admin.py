@@ -5,20 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..domain.contact import EMAIL_PATTERN
 from ..labels import choices
 from ..passwords import MAX_LENGTH, MIN_LENGTH
-from .common import required, text, version_field
+from .common import optional_id, required, text, version_field
 
-EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
 CODE_PATTERN = r"^[a-z][a-z_]*$"
-
-
-def _optional_int(value):
-    """A select's value as an id; empty or malformed input becomes None (then refused or 'none')."""
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _lower(value):
@@ -73,7 +65,7 @@ class UserForm(_AdminForm):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     organisation_id = SelectField(
-        _l("Organisatie"), coerce=_optional_int, validators=[required(_l("Kies een organisatie."))]
+        _l("Organisatie"), coerce=optional_id, validators=[required(_l("Kies een organisatie."))]
     )
     role = SelectField(_l("Rol"), choices=choices("role"), validators=[required()])
     active = BooleanField(_l("Actief"), default=True)
@@ -96,7 +88,7 @@ class NewUserForm(UserForm):
 
 class NeighbourhoodForm(_AdminForm):
     name = text(_l("Naam van de wijk"), 120)
-    team_id = SelectField(_l("Buurtteam"), coerce=_optional_int, validators=[Optional()])
+    team_id = SelectField(_l("Buurtteam"), coerce=optional_id, validators=[Optional()])
 
 
 class LifeDomainForm(_AdminForm):

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from ..domain.contact import EMAIL_PATTERN
 from ..domain.decision_tree import CRITERIA
 from ..labels import choices
 from .common import (
@@ -12,18 +13,14 @@ from .common import (
     date_field,
     long_text,
     not_in_future,
+    optional_id,
     required,
     text,
     version_field,
     within_years,
 )
 
-EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
 PHONE_PATTERN = r"^[0-9+()\- ]{6,40}$"
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _required_when(field, needed: bool, message) -> bool:
@@ -52,7 +49,7 @@ class ReferralForm(FlaskForm):
         filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
     )
     client_city = text(_l("Woonplaats"), 100, optional=True)
-    client_neighbourhood_id = SelectField(_l("Wijk"), coerce=_optional_int, validators=[Optional()])
+    client_neighbourhood_id = SelectField(_l("Wijk"), coerce=optional_id, validators=[Optional()])
     client_phone = StringField(
         _l("Telefoonnummer"),
         validators=[
@@ -90,9 +87,7 @@ class ReferralForm(FlaskForm):
         choices=[("", _l("Nee, geen crisis"))] + choices("crisis_kind"),
         validators=[Optional()],
     )
-    handler_id = SelectField(
-        _l("Wie behandelt de aanmelding?"), coerce=_optional_int, validators=[Optional()]
-    )
+    handler_id = SelectField(_l("Wie behandelt de aanmelding?"), coerce=optional_id, validators=[Optional()])
 
     def validate_client_date_of_birth(self, field):
         not_in_future(self, field)
@@ -234,7 +229,3 @@ class GoalForm(FlaskForm):
 class InvolvementForm(FlaskForm):
     user_id = SelectField(_l("Persoon"), coerce=int, validators=[required()])
     role_note = text(_l("Rol bij deze cliënt (bijvoorbeeld: cliëntcoach)"), optional=True)
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that change state."""

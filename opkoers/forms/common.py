@@ -28,6 +28,11 @@ def long_text(label, max_length: int = 10_000, optional: bool = False, **kw):
     return TextAreaField(label, validators=validators, filters=[_strip], **kw)
 
 
+def optional_id(value):
+    """A select's value as an id, None for the empty choice; anything else is refused as a choice."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 

@@ -1,12 +1,11 @@
 """The beheerder's use cases: organisations, user accounts, neighbourhoods and life domains."""
 
-import re
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..domain import RuleViolation
+from ..domain.contact import is_email
 from ..extensions import db
 from ..models import LifeDomain, Neighbourhood, Organisation, User
 from ..passwords import MAX_LENGTH, MIN_LENGTH, hash_password
@@ -18,7 +17,6 @@ USER_FIELDS = ("name", "email", "role", "organisation_id", "active")
 NEIGHBOURHOOD_FIELDS = ("name", "team_id")
 LIFE_DOMAIN_FIELDS = ("code", "name", "position", "active")
 
-EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # Shown in the trail instead of a password hash: the trail says *that* it changed, never what to.
 HIDDEN = "***"
 
@@ -34,7 +32,7 @@ def _refuse_duplicate(column, value: str, code: str, own_id: int | None = None) 
 
 def _normal_email(email: str) -> str:
     email = (email or "").strip().lower()
-    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+    if not is_email(email):
         raise RuleViolation("invalid_email")
     return email
 

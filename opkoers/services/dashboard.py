@@ -1,11 +1,10 @@
 """What the start page shows each role."""
 
-from sqlalchemy import func, select, text, true
+from sqlalchemy import func, select, true
 
 from .. import access
 from ..extensions import db
-from ..jobs import HEARTBEAT
-from ..models import Case, LifeDomain, Neighbourhood, Organisation, SchedulerHeartbeat, User
+from ..models import Case, LifeDomain, Neighbourhood, Organisation, User
 
 
 def case_overview(user, limit: int = 10) -> dict:
@@ -39,14 +38,3 @@ def admin_overview() -> dict:
         "neighbourhoods": db.session.scalar(select(func.count()).select_from(Neighbourhood)),
         "life_domains": db.session.scalar(select(func.count()).select_from(LifeDomain)),
     }
-
-
-def database_ok() -> bool:
-    """Whether the database answers a trivial query."""
-    return db.session.execute(text("SELECT 1")).scalar() == 1
-
-
-def scheduler_last_beat():
-    """When the scheduler process last showed it was alive (None: never)."""
-    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
-    return beat.beat_at if beat else None

@@ -1,0 +1,38 @@
+"""The lists that forms offer to choose from: people, organisations, neighbourhoods, life domains."""
+
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import LifeDomain, Neighbourhood, Organisation, User
+
+
+def people(roles: tuple[str, ...], also_id: int | None = None) -> list[User]:
+    """Active users in these roles, by name; also_id keeps someone already chosen on the list."""
+    condition = User.active & User.role.in_(roles)
+    if also_id is not None:
+        condition = or_(condition, User.id == also_id)
+    return db.session.scalars(select(User).where(condition).order_by(User.name)).all()
+
+
+def person_choices(roles: tuple[str, ...], also_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, 'name (organisation)') for a select field."""
+    return [(u.id, f"{u.name} ({u.organisation.name})") for u in people(roles, also_id)]
+
+
+def neighbourhoods() -> list[Neighbourhood]:
+    """All neighbourhoods, by name."""
+    return db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.name)).all()
+
+
+def active_organisations() -> list[Organisation]:
+    """The active organisations, by name."""
+    return db.session.scalars(
+        select(Organisation).where(Organisation.active).order_by(Organisation.name)
+    ).all()
+
+
+def active_life_domains() -> list[LifeDomain]:
+    """The life domains in use, in their order."""
+    return db.session.scalars(
+        select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position, LifeDomain.id)
+    ).all()
