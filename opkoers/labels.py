@@ -58,7 +58,7 @@ LABELS = {
         "C": _l(
             "C. De oorzaak is weg te nemen met juridische en sociale hulp, of een doorbraak in de regels."
         ),
-        "D": _l("D. De aanpak schaadt de redelijke belangen van andere mensen niet."),
+        "D": _l("D. De aanpak is eerlijk voor anderen: niemand wordt er onredelijk door benadeeld."),
     },
     "tree_result": {
         "met": _l("Voldoet aan de criteria"),
@@ -91,6 +91,10 @@ LABELS = {
         "record_plan_signed": _l("Laat de cliënt het plan van aanpak tekenen."),
         "start": _l("Alles is rond. Start de uitvoering van het plan."),
         "round_table": _l("Plan een doorbraaktafel."),
+        "renew_consent": _l(
+            "Er is geen geldige machtiging meer. Leg een nieuwe machtiging vast, anders kunnen de "
+            "professionals het dossier niet zien."
+        ),
         "none": _l("Dit traject is afgesloten."),
     },
     "missing": {

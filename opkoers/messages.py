@@ -1,5 +1,6 @@
 """Clear messages for refused actions (domain rule codes → plain Dutch)."""
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .domain import RuleViolation
@@ -36,6 +37,13 @@ def rule_message(error: RuleViolation) -> str:
             return _("Over deze intake is al besloten. De antwoorden blijven zoals ze waren.")
         case "needs_admission":
             return _("Contract, machtiging en plan van aanpak horen bij een toegelaten cliënt.")
+        case "before_referral":
+            return _(
+                "Deze datum ligt vóór de aanmelding (%(date)s). Kies een datum vanaf de aanmelding.",
+                date=format_date(d["referred_on"], "long"),
+            )
+        case "plan_needs_goals":
+            return _("Schrijf eerst minstens één doel in het plan. Daarna kan de cliënt het plan tekenen.")
         case "plan_locked":
             return _("Het plan van aanpak is getekend en wordt uitgevoerd. Het blijft zoals het getekend is.")
         case "plan_signed":

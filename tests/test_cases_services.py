@@ -235,7 +235,7 @@ def test_consent_valid_until_today_still_counts(visibility):
         ("referred", "start_intake"),
         ("intake", "step_introduction"),
         ("admitted", "record_contract"),
-        ("in_progress", "round_table"),
+        ("in_progress", "renew_consent"),  # the factory's running case has no consent
         ("declined", "none"),
     ],
 )
@@ -607,3 +607,29 @@ def test_a_save_without_a_version_is_refused_as_stale(pg, factory):
             **{f: "" for f in intake.QUESTION_FIELDS},
             **{f: None if not f.endswith("_note") else "" for f in intake.TREE_FIELDS},
         )
+
+
+def test_a_running_case_asks_for_a_new_consent_once_it_is_withdrawn(pg, factory):
+    org = factory.organisation()
+    case = factory.case(status="in_progress", consent_organisations=[org])
+    assert cases.case_page(case, 20)["next_step"] == "round_table"
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    agreements.withdraw_consent(pg, case, consent, "De cliënt wil het niet meer.")
+    assert cases.case_page(case, 20)["next_step"] == "renew_consent"
+
+
+def test_nothing_is_dated_before_the_referral(pg, factory):
+    case = factory.case(status="admitted", referred_on=TODAY - timedelta(days=10))
+    too_early = TODAY - timedelta(days=11)
+    before = audit_count()
+    with refused("before_referral"):
+        agreements.record_contract(pg, case, case.version, too_early)
+    with refused("before_referral"):
+        agreements.record_consent(pg, case, [factory.organisation().id], "Delen", too_early, TODAY)
+    assert audit_count() == before
+
+
+def test_a_plan_is_signed_only_with_goals(pg, factory):
+    case = factory.case(status="admitted")
+    with refused("plan_needs_goals"):
+        agreements.save_plan(pg, case, None, prioritised_problem="Wonen", activities="", signed_on=TODAY)

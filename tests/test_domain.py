@@ -114,7 +114,8 @@ def test_start_lists_what_is_missing():
             ),
             "start",
         ),
-        (lc.CaseFacts(status="in_progress"), "round_table"),
+        (lc.CaseFacts(status="in_progress", consent_valid=True), "round_table"),
+        (lc.CaseFacts(status="in_progress"), "renew_consent"),
         (lc.CaseFacts(status="declined"), "none"),
     ],
 )
@@ -152,3 +153,10 @@ def test_agreements_only_for_admitted_cases():
     for status in ("referred", "intake", "declined"):
         with pytest.raises(RuleViolation, match="needs_admission"):
             lc.check_agreements_open(status)
+
+
+def test_nothing_before_the_referral():
+    lc.check_not_before_referral(date(2026, 3, 1), date(2026, 3, 1))
+    lc.check_not_before_referral(None, date(2026, 3, 1))
+    with pytest.raises(RuleViolation, match="before_referral"):
+        lc.check_not_before_referral(date(2026, 2, 28), date(2026, 3, 1))

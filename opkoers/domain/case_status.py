@@ -1,6 +1,7 @@
 """The case lifecycle: which status may follow which, and what each step requires."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from . import RuleViolation
 from .selection import next_selection_step
@@ -56,6 +57,12 @@ def check_agreements_open(status: str) -> None:
         raise RuleViolation("needs_admission")
 
 
+def check_not_before_referral(day: date | None, referred_on: date) -> None:
+    """Nothing about a case can have happened before the client was referred."""
+    if day is not None and day < referred_on:
+        raise RuleViolation("before_referral", referred_on=referred_on)
+
+
 def missing_for_start(facts: CaseFacts) -> list[str]:
     """What is still missing before an admitted case can start (contract, consent, signed plan)."""
     missing = []
@@ -100,5 +107,5 @@ def next_step(facts: CaseFacts) -> str:
         missing = missing_for_start(facts)
         return f"record_{missing[0]}" if missing else "start"
     if facts.status == IN_PROGRESS:
-        return "round_table"
+        return "round_table" if facts.consent_valid else "renew_consent"
     return "none"

@@ -14,6 +14,7 @@ def record_contract(actor, case: Case, version: int | None, signed_on) -> None:
     """Record the date the client signed the contract."""
     lifecycle.check_agreements_open(case.status)
     check_version(case, version)
+    lifecycle.check_not_before_referral(signed_on, case.referred_on)
     changes = audit.apply_changes(case, {"contract_signed_on": signed_on})
     if changes:
         audit.record(actor, "contract_recorded", case, changes, case.id)
@@ -24,6 +25,7 @@ def record_consent(
 ) -> Consent:
     """Record a signed consent: which organisations may share what, from when until when."""
     lifecycle.check_agreements_open(case.status)
+    lifecycle.check_not_before_referral(signed_on, case.referred_on)
     organisations = db.session.query(Organisation).filter(Organisation.id.in_(organisation_ids)).all()
     consent = Consent(
         case_id=case.id,
@@ -73,6 +75,9 @@ def save_plan(actor, case: Case, version: int | None, **fields) -> PlanOfAction:
         check_version(existing, version)
         if existing.signed_on and case.status == lifecycle.IN_PROGRESS:
             raise RuleViolation("plan_locked")
+    lifecycle.check_not_before_referral(fields.get("signed_on"), case.referred_on)
+    if fields.get("signed_on") and not (existing and existing.goals):
+        raise RuleViolation("plan_needs_goals")
     plan = existing or _plan(case)
     changes = audit.apply_changes(plan, fields)
     if changes:

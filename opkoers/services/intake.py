@@ -52,6 +52,7 @@ def save_intake(
 def record_step(actor, case: Case, kind: str, version: int | None, **fields) -> SelectionStep:
     """Record (or correct) one selection step: when, by whom, a note, and for the intake talk the report."""
     lifecycle.check_intake_open(case.status)
+    lifecycle.check_not_before_referral(fields.get("held_on"), case.referred_on)
     step = db.session.scalar(
         select(SelectionStep).where(SelectionStep.case_id == case.id, SelectionStep.kind == kind)
     )
@@ -73,6 +74,7 @@ def decide(actor, case: Case, outcome: str, motivation: str, decided_on) -> None
     """Admit or decline, with motivation; a declined case closes with that reason."""
     facts = load_case_records(case)["facts"]
     lifecycle.check_decision(facts, outcome)
+    lifecycle.check_not_before_referral(decided_on, case.referred_on)
     values = {
         "decision": outcome,
         "decision_motivation": motivation,
