@@ -104,7 +104,7 @@ def _configure_login() -> None:
         if not uid.isdigit() or not token:
             return None
         user = db.session.get(User, int(uid))
-        if user is None or not user.active or user.session_token != token:
+        if user is None or not user.active or not user.organisation.active or user.session_token != token:
             return None
         return user
 

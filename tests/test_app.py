@@ -240,3 +240,14 @@ def test_demo_accounts_open_nothing_outside_demo_mode(app, client, factory):
     assert response.status_code == 422 and NEUTRAL in response.get_data(as_text=True)
     app.config["DEMO_MODE"] = True
     assert client.post("/login", data={"email": demo.email, "password": Factory.PASSWORD}).status_code == 302
+
+
+def test_users_of_a_switched_off_organisation_cannot_log_in(app, client, factory):
+    org = factory.organisation("Gestopt")
+    user = factory.user("professional", org)
+    other = app.test_client()
+    assert other.post("/login", data={"email": user.email, "password": Factory.PASSWORD}).status_code == 302
+    org.active = False
+    response = client.post("/login", data={"email": user.email, "password": Factory.PASSWORD})
+    assert response.status_code == 422 and NEUTRAL in response.get_data(as_text=True)
+    assert other.get("/start").status_code == 302  # the running session ends too

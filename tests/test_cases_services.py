@@ -633,3 +633,8 @@ def test_a_plan_is_signed_only_with_goals(pg, factory):
     case = factory.case(status="admitted")
     with refused("plan_needs_goals"):
         agreements.save_plan(pg, case, None, prioritised_problem="Wonen", activities="", signed_on=TODAY)
+
+
+def test_a_crisis_is_always_urgent(pg):
+    case = cases.register_referral(pg, **referral(crisis_kind="water", urgency="normal"))
+    assert case.crisis and case.urgency == "high"

@@ -252,7 +252,7 @@ LONG_EMAIL = "a" * 250 + "@example.test"
         ("client_city", "x" * 101, "Maximaal 100 tekens."),
         ("client_neighbourhood_id", "999999", "client_neighbourhood_id"),
         ("client_neighbourhood_id", "abc", "client_neighbourhood_id"),
-        ("referrer_kind", "", "Vul dit veld in."),
+        ("referrer_kind", "", "Kies een antwoord."),
         ("referrer_kind", "baas", "referrer_kind"),
         ("referrer_name", "", "Vul de naam in van wie de cliënt aanmeldt."),
         ("referrer_name", "x" * 201, "Maximaal 200 tekens."),
@@ -327,7 +327,7 @@ def test_professional_sees_the_case_but_no_edit_buttons(login, factory):
     case = factory.case(status="admitted", involved=[pro], consent_organisations=[gemeente])
     db.session.commit()
     page = html(login(pro).get(case_url(case)))
-    assert "Leg het getekende contract vast." in page
+    assert "Volgende stap" not in page  # the next step is the project group's to take
     assert "/aanmelding" not in page and '/machtiging"' not in page and "Intrekken" not in page
 
 
@@ -574,7 +574,11 @@ def test_admission_needs_every_criterion(as_pg, pg, factory):
 @pytest.mark.parametrize(
     "tail, data, message",
     [
-        ("/besluit", {"outcome": "", "motivation": "x", "decided_on": TODAY.isoformat()}, "Vul dit veld in."),
+        (
+            "/besluit",
+            {"outcome": "", "motivation": "x", "decided_on": TODAY.isoformat()},
+            "Kies een antwoord.",
+        ),
         ("/besluit", {"outcome": "misschien", "motivation": "x", "decided_on": TODAY.isoformat()}, "outcome"),
         (
             "/besluit",
@@ -929,3 +933,14 @@ def test_opening_an_edit_form_is_in_the_access_log(login, factory):
     assert client.get(f"/trajecten/{case.id}/aanmelding").status_code == 200
     actions = db.session.scalars(select(AccessLogEntry.what).where(AccessLogEntry.case_id == case.id)).all()
     assert actions == ["edit:referral"]
+
+
+def test_the_case_page_says_who_is_involved_but_cannot_see_it(login, factory):
+    inside, outside = factory.organisation("Binnen"), factory.organisation("Buiten")
+    seen = factory.user("professional", inside, name="Ziet Wel")
+    unseen = factory.user("professional", outside, name="Ziet Niet")
+    case = factory.case("in_progress", involved=[seen, unseen], consent_organisations=[inside])
+    page = html(login(factory.user("projectgroep")).get(case_url(case)))
+    section = page[page.index('id="section-involvement"') :]
+    assert section.count("Ziet dit dossier niet") == 1
+    assert section.index("Ziet Niet") < section.index("Ziet dit dossier niet")

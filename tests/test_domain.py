@@ -160,3 +160,9 @@ def test_nothing_before_the_referral():
     lc.check_not_before_referral(None, date(2026, 3, 1))
     with pytest.raises(RuleViolation, match="before_referral"):
         lc.check_not_before_referral(date(2026, 2, 28), date(2026, 3, 1))
+
+
+def test_answered_no_names_the_criteria():
+    from opkoers.domain.decision_tree import answered_no
+
+    assert answered_no({"A": "yes", "B": "no", "C": None, "D": "no"}) == ["B", "D"]

@@ -16,3 +16,8 @@ def evaluate(answers: dict[str, str | None]) -> str:
     if all(v == "yes" for v in values):
         return MET
     return INCOMPLETE
+
+
+def answered_no(answers: dict[str, str | None]) -> list[str]:
+    """The criteria answered 'no': the reasons the client cannot be admitted (yet)."""
+    return [c for c in CRITERIA if answers.get(c) == "no"]

@@ -46,7 +46,11 @@ class _AdminForm(FlaskForm):
 
 class OrganisationForm(_AdminForm):
     name = text(_l("Naam"), 200)
-    kind = SelectField(_l("Soort organisatie"), choices=choices("organisation_kind"), validators=[required()])
+    kind = SelectField(
+        _l("Soort organisatie"),
+        choices=[("", _l("Kies een soort"))] + choices("organisation_kind"),
+        validators=[required(_l("Kies een soort."))],
+    )
     active = BooleanField(_l("Actief"), default=True)
 
 
@@ -67,7 +71,11 @@ class UserForm(_AdminForm):
     organisation_id = SelectField(
         _l("Organisatie"), coerce=optional_id, validators=[required(_l("Kies een organisatie."))]
     )
-    role = SelectField(_l("Rol"), choices=choices("role"), validators=[required()])
+    role = SelectField(
+        _l("Rol"),
+        choices=[("", _l("Kies een rol"))] + choices("role"),
+        validators=[required(_l("Kies een rol."))],
+    )
     active = BooleanField(_l("Actief"), default=True)
     password = PasswordField(
         _l("Nieuw wachtwoord"),

@@ -69,7 +69,9 @@ class ReferralForm(FlaskForm):
     )
 
     referrer_kind = RadioField(
-        _l("Wie meldt aan?"), choices=choices("referrer_kind"), validators=[required()]
+        _l("Wie meldt aan?"),
+        choices=choices("referrer_kind"),
+        validators=[required(_l("Kies een antwoord."))],
     )
     referrer_name = text(_l("Naam van de aanmelder"), optional=True)
     referrer_role = text(_l("Functie of rol van de aanmelder"), optional=True)
@@ -80,7 +82,10 @@ class ReferralForm(FlaskForm):
     referred_on = date_field(_l("Datum van aanmelding"))
     reason = long_text(_l("Reden van aanmelding, in de woorden van de aanmelder"), 5000)
     urgency = RadioField(
-        _l("Urgentie"), choices=choices("urgency"), default="normal", validators=[required()]
+        _l("Urgentie"),
+        choices=choices("urgency"),
+        default="normal",
+        validators=[required(_l("Kies een antwoord."))],
     )
     crisis_kind = SelectField(
         _l("Is er een crisis?"),
@@ -164,7 +169,7 @@ class DecisionForm(FlaskForm):
     outcome = RadioField(
         _l("Besluit"),
         choices=[("admitted", _l("Toelaten")), ("declined", _l("Afwijzen"))],
-        validators=[required()],
+        validators=[required(_l("Kies een antwoord."))],
     )
     motivation = long_text(_l("Motivering"), 5000)
     decided_on = date_field(_l("Datum van het besluit"))
@@ -185,7 +190,7 @@ class ContractForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     form_token = HiddenField()
-    organisation_ids = MultiCheckboxField(_l("Organisaties die informatie mogen delen"), coerce=int)
+    organisation_ids = MultiCheckboxField(_l("Organisaties die het dossier mogen lezen"), coerce=int)
     purposes = long_text(_l("Waarvoor mag informatie worden gedeeld?"), 5000)
     signed_on = date_field(_l("Getekend op"))
     valid_until = date_field(_l("Geldig tot en met"))

@@ -21,7 +21,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same answer for every failure)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
+    if not ok or user is None or not user.active or not user.organisation.active:
         return None
     if user.email in DEMO_EMAILS and not current_app.config.get("DEMO_MODE"):
         return None  # the demo passwords are published: they open nothing outside demo mode

@@ -9,7 +9,7 @@ from .. import access, audit
 from ..domain import RuleViolation
 from ..domain import case_status as lifecycle
 from ..domain.consent import VALID, consent_state
-from ..domain.decision_tree import evaluate
+from ..domain.decision_tree import answered_no, evaluate
 from ..extensions import db
 from ..models import (
     AuditEntry,
@@ -46,6 +46,8 @@ def _split(fields: dict) -> tuple[dict, dict]:
     client = {k[len("client_") :]: v for k, v in fields.items() if k.startswith("client_")}
     referral = {k: v for k, v in fields.items() if k in REFERRAL_FIELDS}
     referral["crisis"] = bool(referral.get("crisis_kind"))
+    if referral["crisis"]:
+        referral["urgency"] = "high"  # a crisis is always urgent
     return client, referral
 
 
@@ -167,6 +169,10 @@ def case_page(case: Case, history_limit: int) -> dict:
             select(LifeDomain).where(LifeDomain.active).order_by(LifeDomain.position, LifeDomain.id)
         ).all(),
     )
+    records["consented_organisation_ids"] = {
+        o.id for c in records["consents"] if records["consent_states"][c.id] == VALID for o in c.organisations
+    }
+    records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
