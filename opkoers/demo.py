@@ -147,7 +147,12 @@ def _demo_clients(users, orgs, hoods) -> None:
     )
     _through_intake(pg, admitted, 28)
     intake.decide(
-        pg, admitted, "admitted", "Voldoet aan A tot en met D. Regels sluiten niet op elkaar aan.", today
+        pg,
+        admitted,
+        "admitted",
+        "Voldoet aan A tot en met D. Regels sluiten niet op elkaar aan.",
+        today,
+        told_client="Fatima belt binnen een week. Over drie weken is het eerste tafelgesprek.",
     )
     agreements.record_contract(pg, admitted, admitted.version, today)
 

@@ -164,6 +164,7 @@ LABELS = {
         "report": _l("Verslag"),
         "decision": _l("Besluit"),
         "decision_motivation": _l("Motivering"),
+        "decision_told_client": _l("Verteld aan de cliënt"),
         "decided_on": _l("Datum besluit"),
         "decided_by_id": _l("Besloten door"),
         "closed_on": _l("Afgesloten op"),

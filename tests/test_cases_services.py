@@ -638,3 +638,17 @@ def test_a_plan_is_signed_only_with_goals(pg, factory):
 def test_a_crisis_is_always_urgent(pg):
     case = cases.register_referral(pg, **referral(crisis_kind="water", urgency="normal"))
     assert case.crisis and case.urgency == "high"
+
+
+def test_the_decision_records_what_the_client_was_told(pg, factory):
+    case = factory.case(status="intake")
+    for kind in ("introduction", "intake_talk", "file_review", "decision_meeting"):
+        _record_step(pg, case, kind)
+    intake.decide(
+        pg, case, "admitted", "Past bij Op Koers.", TODAY, told_client="Binnen twee weken het eerste gesprek."
+    )
+    assert case.decision_told_client == "Binnen twee weken het eerste gesprek."
+    assert trail(case, "decision_taken")[0].changes["decision_told_client"] == [
+        "",
+        "Binnen twee weken het eerste gesprek.",
+    ]

@@ -163,6 +163,7 @@ def upgrade():
     sa.Column('handler_id', sa.Integer(), nullable=True),
     sa.Column('decision', sa.String(length=10), nullable=True),
     sa.Column('decision_motivation', sa.Text(), nullable=False),
+    sa.Column('decision_told_client', sa.Text(), nullable=False),
     sa.Column('decided_on', sa.Date(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('contract_signed_on', sa.Date(), nullable=True),

@@ -310,7 +310,12 @@ def decision(case_id: int):
         None,
         form,
         lambda: intake.decide(
-            current_user, case, form.outcome.data, form.motivation.data, form.decided_on.data
+            current_user,
+            case,
+            form.outcome.data,
+            form.motivation.data,
+            form.decided_on.data,
+            told_client=form.told_client.data or "",
         ),
     )
 

@@ -172,6 +172,9 @@ class DecisionForm(FlaskForm):
         validators=[required(_l("Kies een antwoord."))],
     )
     motivation = long_text(_l("Motivering"), 5000)
+    told_client = long_text(
+        _l("Wat heeft de cliënt gehoord over de volgende stappen en de wachttijd?"), 5000, optional=True
+    )
     decided_on = date_field(_l("Datum van het besluit"))
 
     def validate_decided_on(self, field):

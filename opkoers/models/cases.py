@@ -67,6 +67,8 @@ class Case(Versioned, db.Model):
 
     decision: Mapped[str | None] = mapped_column(String(10))
     decision_motivation: Mapped[str] = mapped_column(Text, default="")
+    # What the client was told: the next steps and the expected waiting time (domain step 3).
+    decision_told_client: Mapped[str] = mapped_column(Text, default="")
     decided_on: Mapped[date | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

@@ -70,14 +70,16 @@ def record_step(actor, case: Case, kind: str, version: int | None, **fields) -> 
     return step
 
 
-def decide(actor, case: Case, outcome: str, motivation: str, decided_on) -> None:
-    """Admit or decline, with motivation; a declined case closes with that reason."""
+def decide(actor, case: Case, outcome: str, motivation: str, decided_on, told_client: str = "") -> None:
+    """Admit or decline, with motivation and what the client was told of the next steps and the
+    waiting time; a declined case closes with that reason."""
     facts = load_case_records(case)["facts"]
     lifecycle.check_decision(facts, outcome)
     lifecycle.check_not_before_referral(decided_on, case.referred_on)
     values = {
         "decision": outcome,
         "decision_motivation": motivation,
+        "decision_told_client": told_client,
         "decided_on": decided_on,
         "decided_by_id": actor.id,
         "status": lifecycle.ADMITTED if outcome == "admitted" else lifecycle.DECLINED,
