@@ -10,10 +10,8 @@ from flask_login import login_required
 
 from .. import access
 from ..audit import log_access
-from ..domain.consent import consent_state
 from ..domain.decision_tree import CRITERIA, evaluate
 from ..services import cases
-from ..timeutil import local_today
 
 bp = Blueprint("documents", __name__, url_prefix="/trajecten/<int:case_id>/afdrukken")
 
@@ -71,9 +69,8 @@ def consent(case_id: int, consent_id: int):
     if record is None:
         abort(404)
     log_access(case, "print:consent", action="print")
-    state = consent_state(record.signed_on, record.valid_until, record.withdrawn_at, local_today())
     return render_template(
-        "documents/consent.html", case=case, consent=record, state=state, signer=case.handler, missing=None
+        "documents/consent.html", case=case, consent=record, signer=case.handler, missing=None
     )
 
 
