@@ -52,8 +52,8 @@ LABELS = {
     "criterion": {
         "A": _l("A. De hulpvraag komt van de cliënt zelf."),
         "B": _l(
-            "B. De cliënt is op meer leefgebieden tegelijk niet zelfredzaam "
-            "(bijvoorbeeld geld, wonen, juridische zaken, hulpverleners)."
+            "B. De cliënt heeft op meer gebieden tegelijk problemen die hij niet zelf kan oplossen "
+            "(bijvoorbeeld geld, wonen, juridische zaken, contact met hulpverleners)."
         ),
         "C": _l(
             "C. De oorzaak is weg te nemen met juridische en sociale hulp, of een doorbraak in de regels."
