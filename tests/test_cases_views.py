@@ -247,7 +247,7 @@ LONG_EMAIL = "a" * 250 + "@example.test"
         ("client_date_of_birth", (TODAY + timedelta(days=1)).isoformat(), "in de toekomst"),
         ("client_postcode", "ABCD 12", "Vul een postcode in zoals 3991 AB."),
         ("client_phone", "bel maar", "Vul een telefoonnummer in"),
-        ("client_email", "geen-adres", "Vul een geldig e-mailadres in."),
+        ("client_email", "geen-adres", "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
         ("client_email", LONG_EMAIL, "Maximaal 254 tekens."),
         ("client_city", "x" * 101, "Maximaal 100 tekens."),
         ("client_neighbourhood_id", "999999", "client_neighbourhood_id"),

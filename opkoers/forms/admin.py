@@ -5,10 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..domain.contact import EMAIL_PATTERN
 from ..labels import choices
 from ..passwords import MAX_LENGTH, MIN_LENGTH
-from .common import optional_id, required, text, version_field
+from .common import email_checks, optional_id, required, text, version_field
 
 CODE_PATTERN = r"^[a-z][a-z_]*$"
 
@@ -60,11 +59,7 @@ class UserForm(_AdminForm):
     name = text(_l("Naam"), 200)
     email = EmailField(
         _l("E-mailadres"),
-        validators=[
-            required(),
-            Length(max=254, message=_l("Maximaal %(max)d tekens.")),
-            Regexp(EMAIL_PATTERN, message=_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")),
-        ],
+        validators=email_checks(),
         filters=[_lower],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )

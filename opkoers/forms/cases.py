@@ -3,14 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import Length, Optional, Regexp, ValidationError
+from wtforms.validators import Optional, Regexp, ValidationError
 
-from ..domain.contact import EMAIL_PATTERN
 from ..domain.decision_tree import CRITERIA
 from ..labels import choices
 from .common import (
     MultiCheckboxField,
     date_field,
+    email_checks,
     long_text,
     not_in_future,
     optional_id,
@@ -60,11 +60,7 @@ class ReferralForm(FlaskForm):
     )
     client_email = StringField(
         _l("E-mailadres"),
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("Maximaal %(max)d tekens.")),
-            Regexp(EMAIL_PATTERN, message=_l("Vul een geldig e-mailadres in.")),
-        ],
+        validators=email_checks(optional=True),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
 

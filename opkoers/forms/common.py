@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..domain.contact import EMAIL_MAX_LENGTH, EMAIL_PATTERN
 from ..timeutil import local_today
 
 
@@ -31,6 +32,15 @@ def long_text(label, max_length: int = 10_000, optional: bool = False, **kw):
 def optional_id(value):
     """A select's value as an id, None for the empty choice; anything else is refused as a choice."""
     return int(value) if value not in (None, "", "None") else None
+
+
+def email_checks(optional: bool = False) -> list:
+    """The validators of an e-mail address field: filled in (or not), not too long, one address."""
+    return [
+        Optional() if optional else required(),
+        Length(max=EMAIL_MAX_LENGTH, message=_l("Maximaal %(max)d tekens.")),
+        Regexp(EMAIL_PATTERN, message=_l("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")),
+    ]
 
 
 def _strip(value):
