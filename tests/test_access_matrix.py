@@ -71,6 +71,7 @@ MATRIX: dict[str, dict[str, dict]] = {
     "documents.intake_report": {"GET": CASE_PAGE},
     "documents.contract": {"GET": CASE_PAGE},
     "documents.consent": {"GET": CASE_PAGE},
+    "documents.consent_form": {"GET": CASE_PAGE},
     "documents.plan": {"GET": CASE_PAGE},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.organisations": {"GET": ADMIN_PAGE},

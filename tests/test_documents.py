@@ -364,3 +364,14 @@ def test_queries_do_not_grow_with_goals_and_problems(factory, pg_user, login):
     assert _count_queries(c, _consent_url(small, _consent_of(small))) == _count_queries(
         c, _consent_url(big, _consent_of(big))
     )
+
+
+def test_a_blank_consent_form_to_sign_before_it_is_recorded(login, factory):
+    factory.organisation("Woningcorporatie Viveste", kind="woningcorporatie")
+    case = factory.case("admitted", client_name="Tekent Straks")
+    client = login(factory.user("projectgroep"))
+    html = client.get(f"/trajecten/{case.id}/afdrukken/machtiging").get_data(as_text=True)
+    assert "Tekent Straks" in html and "☐ Woningcorporatie Viveste" in html
+    assert "Zet een kruisje bij elke organisatie" in html
+    logged = db.session.scalars(select(AccessLogEntry.what).where(AccessLogEntry.case_id == case.id)).all()
+    assert logged == ["print:consent_form"]

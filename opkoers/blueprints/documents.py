@@ -11,7 +11,7 @@ from flask_login import login_required
 from .. import access
 from ..audit import log_access
 from ..domain.decision_tree import CRITERIA, evaluate
-from ..services import cases
+from ..services import cases, lookups
 
 bp = Blueprint("documents", __name__, url_prefix="/trajecten/<int:case_id>/afdrukken")
 
@@ -58,6 +58,22 @@ def contract(case_id: int):
     elif case.decision != "admitted":
         missing = _("Er is nog geen contract. Eerst besluit de projectgroep of de cliënt wordt toegelaten.")
     return render_template("documents/contract.html", case=case, signer=case.handler, missing=missing)
+
+
+@bp.get("/machtiging")
+@login_required
+@access.require("cases.list")
+def consent_form(case_id: int):
+    """A consent form to fill in and sign on paper, before it is recorded."""
+    case = _case(case_id, "consent_form")
+    return render_template(
+        "documents/consent.html",
+        case=case,
+        consent=None,
+        organisations=lookups.active_organisations(),
+        signer=case.handler,
+        missing=None,
+    )
 
 
 @bp.get("/machtiging/<int:consent_id>")

@@ -85,7 +85,7 @@ def test_referral_to_started_plan(page, people):
     save_section(page, "agreements")
     expect(page.locator("#section-agreements")).to_contain_text("Getekend op")
 
-    page.get_by_role("link", name="Machtiging vastleggen").click()
+    page.get_by_role("link", name="Getekende machtiging vastleggen").click()
     expect(page.locator("#section-agreements form")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Schuldhulp Houten").check()
@@ -127,7 +127,7 @@ def test_referral_to_started_plan(page, people):
         "Machtiging afdrukken",
         "Plan van aanpak afdrukken",
     ):
-        page.get_by_role("link", name=link).click()
+        page.get_by_role("link", name=link, exact=True).click()
         expect(page.locator("h1")).to_be_visible()
         check_accessibility(page)
         page.go_back()
