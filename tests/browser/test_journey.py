@@ -44,7 +44,7 @@ def test_referral_to_started_plan(page, people):
 
     # Intake, edited in place
     page.get_by_role("button", name="Intake starten").click()
-    page.get_by_role("link", name="Intake invullen").click()
+    page.locator("#section-intake").get_by_role("link", name="Intake invullen").click()
     expect(page.locator("#section-intake form")).to_be_visible()
     check_accessibility(page)
     page.fill("#problem", "Zonder adres geen uitkering.")
