@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.list": frozenset({"projectgroep", "professional", "buurtteam"}),
     "cases.create": frozenset({"projectgroep"}),
     "cases.edit": frozenset({"projectgroep"}),
+    "actions.mine": frozenset({"projectgroep", "professional", "buurtteam"}),
 }
 
 
@@ -85,3 +86,11 @@ def record_of_case_or_404(case: Case, model, record_id: int):
     if record is None or owner != case.id:
         abort(404)
     return record
+
+
+def can_update_action(user, action) -> bool:
+    """The project group updates any action; others the actions for them or their organisation.
+    (The case itself must be visible: load it with case_or_404 first.)"""
+    if user.role == "projectgroep":
+        return True
+    return action.assignee_user_id == user.id or action.assignee_organisation_id == user.organisation_id

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
 from .models import LifeDomain, User
-from .services import admin, agreements, cases, intake
+from .services import actions, admin, agreements, cases, intake
 from .timeutil import local_today
 
 ORGANISATIONS = (
@@ -213,6 +213,24 @@ def _demo_clients(users, orgs, hoods) -> None:
     )
     agreements.start_plan(pg, running)
     cases.add_involvement(pg, running, prof.id, "schuldhulpverlener")
+    for description, who, days in (
+        ("Betalingsregeling met de energieleverancier maken", {"assignee_user_id": prof.id}, -2),
+        (
+            "Aanvraag bijzondere bijstand indienen",
+            {"assignee_organisation_id": orgs["Gemeente Houten"].id},
+            5,
+        ),
+        ("Bankafschriften van de laatste drie maanden verzamelen", {}, 7),
+    ):
+        kind = "user" if "assignee_user_id" in who else "organisation" if who else "client"
+        actions.add_action(
+            pg,
+            running,
+            description=description,
+            assignee_kind=kind,
+            due_on=today + timedelta(days=days),
+            **who,
+        )
     cases.add_involvement(pg, running, users["buurtteam"].id, "contactpersoon buurtteam")
 
     declined = _referral(

@@ -41,6 +41,18 @@ LABELS = {
         "other": _l("Anders"),
     },
     "urgency": {"normal": _l("Normaal"), "high": _l("Hoog")},
+    "action_status": {
+        "open": _l("Open"),
+        "in_progress": _l("Mee bezig"),
+        "done": _l("Klaar"),
+        "cancelled": _l("Vervallen"),
+    },
+    "assignee_kind": {
+        "client": _l("De cliënt"),
+        "network": _l("Iemand uit het netwerk van de cliënt"),
+        "user": _l("Een professional of projectgroeplid"),
+        "organisation": _l("Een organisatie"),
+    },
     "crisis_kind": {
         "eviction": _l("Dreigende huisuitzetting"),
         "energy": _l("Afsluiting gas of stroom"),
@@ -122,6 +134,9 @@ LABELS = {
         "goal_removed": _l("Doel verwijderd"),
         "involvement_added": _l("Betrokkene toegevoegd"),
         "involvement_removed": _l("Betrokkene verwijderd"),
+        "action_added": _l("Actie afgesproken"),
+        "action_status_changed": _l("Status van actie gewijzigd"),
+        "action_note_added": _l("Notitie bij actie"),
     },
     "field": {
         "name": _l("Naam"),
@@ -133,6 +148,7 @@ LABELS = {
         "phone": _l("Telefoon"),
         "email": _l("E-mail"),
         "status": _l("Status"),
+        "action_status": _l("Status van de actie"),
         "crisis": _l("Crisis"),
         "crisis_kind": _l("Soort crisis"),
         "urgency": _l("Urgentie"),
@@ -183,6 +199,13 @@ LABELS = {
         "expected_result": _l("Verwacht resultaat"),
         "user": _l("Persoon"),
         "role_note": _l("Rol"),
+        "description": _l("Actie"),
+        "assignee_kind": _l("Wie"),
+        "assignee_user_id": _l("Persoon"),
+        "assignee_organisation_id": _l("Organisatie"),
+        "assignee_name": _l("Naam"),
+        "due_on": _l("Klaar op"),
+        "text": _l("Notitie"),
     },
 }
 

@@ -44,6 +44,16 @@ def rule_message(error: RuleViolation) -> str:
             )
         case "plan_needs_goals":
             return _("Schrijf eerst minstens één doel in het plan. Daarna kan de cliënt het plan tekenen.")
+        case "case_closed":
+            return _("Dit traject is afgesloten. Er kunnen geen acties meer bij.")
+        case "action_status_unchanged":
+            return _("Deze actie heeft die status al. Laad de pagina opnieuw.")
+        case "action_needs_user":
+            return _("Kies de persoon die de actie doet.")
+        case "action_needs_organisation":
+            return _("Kies de organisatie die de actie doet.")
+        case "action_needs_name":
+            return _("Schrijf de naam op van de persoon uit het netwerk die de actie doet.")
         case "plan_locked":
             return _("Het plan van aanpak is getekend en wordt uitgevoerd. Het blijft zoals het getekend is.")
         case "plan_signed":

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_time, get_locale, gettext
 
 from . import access
+from .domain.actions import is_overdue
 from .labels import label
 from .services.cases import REFERENCE_FIELDS
 from .timeutil import local_today
@@ -23,6 +24,8 @@ def _datetime(value) -> str:
 # Audit fields whose stored codes have a display name (field → label kind).
 _CODED_FIELDS = {
     "status": "status",
+    "action_status": "action_status",
+    "assignee_kind": "assignee_kind",
     "decision": "decision",
     "kind": "step",
     "crisis_kind": "crisis_kind",
@@ -76,6 +79,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=label,
         can=access.can,
+        can_update_action=access.can_update_action,
+        action_overdue=lambda action: is_overdue(action.due_on, action.status, local_today()),
         current_locale=lambda: str(get_locale()),
         today=local_today,
     )

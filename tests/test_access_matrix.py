@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from opkoers import create_app
 from opkoers.extensions import db
-from opkoers.models import AccessLogEntry, CaseInvolvement, Consent, PlanGoal, PlanOfAction
+from opkoers.models import AccessLogEntry, Action, CaseInvolvement, Consent, PlanGoal, PlanOfAction
 from opkoers.services import agreements
+from opkoers.timeutil import local_today
 
 ROLES = ("anonymous", "projectgroep", "involved", "not_involved", "outside_consent", "buurtteam", "beheerder")
 
@@ -51,6 +52,11 @@ MATRIX: dict[str, dict[str, dict]] = {
     "main.healthz": {"GET": EVERYONE},
     "main.set_language": {"GET": NO_GET, "POST": REDIRECT},
     "cases.index": {"GET": CASE_LIST},
+    "cases.action_new": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "actions.mine": {"GET": CASE_LIST},
+    # The world's action is for the involved professional: others who see the case may not change it.
+    "actions.status": {"GET": NO_GET, "POST": expect(302, 400, 400, 404, 404, 403, 403)},
+    "actions.note": {"GET": NO_GET, "POST": expect(302, 302, 302, 404, 404, 403, 403)},
     "cases.new": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.detail": {"GET": CASE_PAGE},
     "cases.history": {"GET": CASE_PAGE},
@@ -98,6 +104,15 @@ class World:
     def __init__(self, factory):
         self.case, self.users = factory.case_with_people(status="intake")
         self.consent = db.session.scalar(select(Consent).where(Consent.case_id == self.case.id))
+        self.action = Action(
+            case_id=self.case.id,
+            description="Bellen met de woningcorporatie",
+            assignee_kind="user",
+            assignee_user_id=self.users["involved"].id,
+            due_on=local_today(),
+        )
+        db.session.add(self.action)
+        db.session.flush()
         domain = factory.life_domains()[0]
         plan = PlanOfAction(
             case_id=self.case.id, goals=[PlanGoal(life_domain=domain, goal="D", expected_result="R")]
@@ -112,6 +127,7 @@ class World:
                 select(CaseInvolvement.id).where(CaseInvolvement.user_id == self.users["involved"].id)
             ),
             "kind": "introduction",
+            "action_id": self.action.id,
             "organisation_id": self.users["involved"].organisation_id,
             "user_id": self.users["involved"].id,
             "neighbourhood_id": factory.neighbourhood().id,

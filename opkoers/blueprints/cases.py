@@ -1,5 +1,6 @@
 """The case list and the case page with its sections, each editable in place (htmx) or on its own page."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from ..domain.case_status import check_intake_open
 from ..domain.consent import one_year_after
 from ..domain.selection import STEP_KINDS
 from ..extensions import db, htmx
+from ..forms.actions import ActionForm
 from ..forms.cases import (
     ConsentForm,
     ContractForm,
@@ -30,7 +32,7 @@ from ..forms.cases import (
 from ..labels import choices
 from ..messages import rule_message
 from ..models import CaseInvolvement, Consent, PlanGoal
-from ..services import agreements, cases, intake, lookups
+from ..services import actions, agreements, cases, intake, lookups
 from ..timeutil import local_today
 from .requests import number_arg
 
@@ -464,3 +466,33 @@ def involvement_remove(case_id: int, involvement_id: int):
     involvement = access.record_of_case_or_404(case, CaseInvolvement, involvement_id)
     cases.remove_involvement(current_user, case, involvement)
     return _section(case, "involvement")
+
+
+@bp.route("/<int:case_id>/acties/nieuw", methods=["GET", "POST"])
+def action_new(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = ActionForm()
+    form.assignee_user_id.choices = [("", _("Kies een persoon"))] + lookups.person_choices(
+        ("projectgroep", "professional", "buurtteam")
+    )
+    form.assignee_organisation_id.choices = [("", _("Kies een organisatie"))] + [
+        (o.id, o.name) for o in lookups.active_organisations()
+    ]
+    if request.method == "GET":
+        form.due_on.data = local_today() + timedelta(days=14)
+    fields = (
+        "description",
+        "assignee_kind",
+        "assignee_user_id",
+        "assignee_organisation_id",
+        "assignee_name",
+        "due_on",
+    )
+    return _save(
+        case,
+        "action",
+        "actions",
+        form,
+        lambda: actions.add_action(current_user, case, **{f: form[f].data for f in fields}),
+    )

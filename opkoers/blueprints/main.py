@@ -3,8 +3,8 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from ..services import actions, housekeeping
 from ..services import dashboard as overview
-from ..services import housekeeping
 from .requests import safe_local_path
 
 bp = Blueprint("main", __name__)
@@ -21,7 +21,13 @@ def home():
 def dashboard():
     if current_user.role == "beheerder":
         return render_template("main/admin_dashboard.html", overview=overview.admin_overview())
-    return render_template("main/dashboard.html", overview=overview.case_overview(current_user))
+    overdue_count, overdue = actions.overdue_actions(current_user)
+    return render_template(
+        "main/dashboard.html",
+        overview=overview.case_overview(current_user),
+        overdue_count=overdue_count,
+        overdue=overdue,
+    )
 
 
 @bp.post("/taal")

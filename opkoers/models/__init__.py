@@ -1,5 +1,6 @@
 """All models, importable from one place."""
 
+from .actions import Action, ActionNote
 from .audit import AccessLogEntry, AuditEntry, FormSubmission, SchedulerHeartbeat
 from .cases import (
     Case,
@@ -15,6 +16,8 @@ from .cases import (
 from .organisations import LifeDomain, Neighbourhood, Organisation, User
 
 __all__ = [
+    "Action",
+    "ActionNote",
     "AccessLogEntry",
     "AuditEntry",
     "Case",

@@ -20,12 +20,14 @@ from ..models import (
     Intake,
     LifeDomain,
     Neighbourhood,
+    Organisation,
     PlanOfAction,
     SelectionStep,
     User,
 )
 from ..timeutil import local_today
 from . import check_version
+from .actions import case_actions
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
 REFERRAL_FIELDS = (
@@ -173,6 +175,7 @@ def case_page(case: Case, history_limit: int) -> dict:
         o.id for c in records["consents"] if records["consent_states"][c.id] == VALID for o in c.organisations
     }
     records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
+    records["actions"] = case_actions(case)
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
@@ -187,12 +190,19 @@ REFERENCE_FIELDS = {
     "recorded_by_id": "user",
     "neighbourhood_id": "neighbourhood",
     "life_domain_id": "life_domain",
+    "assignee_user_id": "user",
+    "assignee_organisation_id": "organisation",
 }
 
 
 def history_names(entries) -> dict[tuple[str, int], str]:
-    """The names behind the ids in these history entries, in at most three queries."""
-    wanted: dict[str, set[int]] = {"user": set(), "neighbourhood": set(), "life_domain": set()}
+    """The names behind the ids in these history entries, in at most four queries."""
+    wanted: dict[str, set[int]] = {
+        "user": set(),
+        "neighbourhood": set(),
+        "life_domain": set(),
+        "organisation": set(),
+    }
     for entry in entries:
         for field, values in entry.changes.items():
             kind = REFERENCE_FIELDS.get(field)
@@ -200,7 +210,12 @@ def history_names(entries) -> dict[tuple[str, int], str]:
                 kind, values = "life_domain", [int(field.partition(":")[2])]
             if kind:
                 wanted[kind].update(v for v in values if isinstance(v, int))
-    models = {"user": User, "neighbourhood": Neighbourhood, "life_domain": LifeDomain}
+    models = {
+        "user": User,
+        "neighbourhood": Neighbourhood,
+        "life_domain": LifeDomain,
+        "organisation": Organisation,
+    }
     names = {}
     for kind, ids in wanted.items():
         if ids:

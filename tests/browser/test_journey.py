@@ -120,6 +120,24 @@ def test_referral_to_started_plan(page, people):
     expect(page.locator("#history")).to_contain_text("Besluit genomen")
     check_accessibility(page)
 
+    # An action agreed at the table, then done from "my actions" in place
+    page.get_by_role("link", name="Actie toevoegen").click()
+    expect(page.locator("#section-actions form")).to_be_visible()
+    check_accessibility(page)
+    page.fill("#description", "Huurachterstand bespreken met de woningcorporatie")
+    page.get_by_label("Een professional of projectgroeplid").check()
+    page.select_option("#assignee_user_id", label="Fatima El Amrani (Gemeente Houten)")
+    page.locator("#section-actions form button[type=submit]").click()
+    expect(page.locator("#section-actions")).to_contain_text("Huurachterstand bespreken")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn acties").click()
+    expect(page.locator("h1")).to_have_text("Mijn acties")
+    check_accessibility(page)
+    page.get_by_role("button", name="Klaar", exact=True).click()
+    expect(page.locator(".actions-list .badge--action-done")).to_have_text("Klaar")
+    check_accessibility(page)
+    page.locator(".actions-list").get_by_role("link", name="Iris <b>van</b> Dam").click()
+    expect(page.locator("h1")).to_have_text("Iris <b>van</b> Dam")
+
     # The four printable documents
     for link in (
         "Intakeverslag afdrukken",
