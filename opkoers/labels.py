@@ -204,7 +204,7 @@ LABELS = {
         "assignee_user_id": _l("Persoon"),
         "assignee_organisation_id": _l("Organisatie"),
         "assignee_name": _l("Naam"),
-        "due_on": _l("Klaar op"),
+        "due_on": _l("Uiterlijk klaar op"),
         "text": _l("Notitie"),
     },
 }

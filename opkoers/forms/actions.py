@@ -18,7 +18,7 @@ class ActionForm(FlaskForm):
     assignee_user_id = SelectField(_l("Welke persoon?"), coerce=optional_id)
     assignee_organisation_id = SelectField(_l("Welke organisatie?"), coerce=optional_id)
     assignee_name = text(_l("Naam van de persoon uit het netwerk"), optional=True)
-    due_on = date_field(_l("Klaar op"))
+    due_on = date_field(_l("Uiterlijk klaar op"))
 
     def validate_due_on(self, field):
         within_years(5)(self, field)
