@@ -135,6 +135,7 @@ LABELS = {
         "involvement_added": _l("Betrokkene toegevoegd"),
         "involvement_removed": _l("Betrokkene verwijderd"),
         "action_added": _l("Actie afgesproken"),
+        "action_updated": _l("Actie gewijzigd"),
         "action_status_changed": _l("Status van actie gewijzigd"),
         "action_note_added": _l("Notitie bij actie"),
     },

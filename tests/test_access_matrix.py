@@ -53,6 +53,7 @@ MATRIX: dict[str, dict[str, dict]] = {
     "main.set_language": {"GET": NO_GET, "POST": REDIRECT},
     "cases.index": {"GET": CASE_LIST},
     "cases.action_new": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "cases.action_edit": {"GET": EDIT_PAGE, "POST": edit(422)},
     "actions.mine": {"GET": CASE_LIST},
     # The world's action is for the involved professional: others who see the case may not change it.
     "actions.status": {"GET": NO_GET, "POST": expect(302, 400, 400, 404, 404, 403, 403)},

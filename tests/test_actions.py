@@ -238,3 +238,35 @@ def test_the_dashboard_shows_overdue_actions(login, factory):
     _action(case, user=pg_user, due=TODAY - timedelta(days=2), description="Achterstallige actie")
     body = login(pg_user).get("/start").get_data(as_text=True)
     assert "1 actie te laat" in body and "Achterstallige actie" in body
+
+
+def test_an_action_of_a_deactivated_user_is_flagged_and_can_be_given_to_someone_else(login, factory):
+    pg_user = factory.user("projectgroep")
+    leaver = factory.user("professional", name="Vertrokken Collega")
+    newcomer = factory.user("professional", name="Nieuwe Collega")
+    case = factory.case("in_progress", involved=[leaver, newcomer])
+    action = _action(case, user=leaver, description="Dossier overdragen")
+    leaver.active = False
+    client = login(pg_user)
+    page = client.get(f"/trajecten/{case.id}").get_data(as_text=True)
+    assert "Geef deze actie aan iemand anders" in page and "Vertrokken Collega" in page
+
+    edit_url = f"/trajecten/{case.id}/acties/{action.id}"
+    form = client.get(edit_url).get_data(as_text=True)
+    assert "Vertrokken Collega" in form  # the current assignee stays on the list, so the form still works
+    data = {
+        "version": action.version,
+        "description": "Dossier overdragen",
+        "assignee_kind": "user",
+        "assignee_user_id": newcomer.id,
+        "due_on": action.due_on.isoformat(),
+    }
+    assert client.post(edit_url, data=data).status_code == 302
+    db.session.expire_all()
+    assert action.assignee_user_id == newcomer.id
+    stale = client.post(edit_url, data=data | {"description": "Anders"}, headers={"HX-Request": "true"})
+    assert stale.status_code == 422 and "Iemand anders heeft dit intussen gewijzigd" in stale.get_data(
+        as_text=True
+    )
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "action_updated"))
+    assert entry.changes == {"assignee_user_id": [leaver.id, newcomer.id]}

@@ -31,7 +31,7 @@ from ..forms.cases import (
 )
 from ..labels import choices
 from ..messages import rule_message
-from ..models import CaseInvolvement, Consent, PlanGoal
+from ..models import Action, CaseInvolvement, Consent, PlanGoal
 from ..services import actions, agreements, cases, intake, lookups
 from ..timeutil import local_today
 from .requests import number_arg
@@ -170,13 +170,13 @@ def _as_rule_violation(refusal: Exception) -> RuleViolation:
     return RuleViolation("stale" if isinstance(refusal, StaleDataError) else "conflict")
 
 
-def _save(case, form_name: str, section: str | None, form, action, versions=None, **context):
+def _save(case, form_name: str, section: str | None, form, change, versions=None, **context):
     """Validate, call the one service, answer: the shared shape of every section's GET and POST.
 
     versions: for a form with version fields, a function giving the stored versions after a refusal."""
     if form.validate_on_submit():
         try:
-            action()
+            change()
         except (RuleViolation, StaleDataError, IntegrityError) as refusal:
             db.session.rollback()
             error = _as_rule_violation(refusal)
@@ -468,31 +468,49 @@ def involvement_remove(case_id: int, involvement_id: int):
     return _section(case, "involvement")
 
 
-@bp.route("/<int:case_id>/acties/nieuw", methods=["GET", "POST"])
-def action_new(case_id: int):
-    _editor()
-    case = access.case_or_404(case_id)
-    form = ActionForm()
+def _action_form(action=None) -> ActionForm:
+    form = ActionForm(obj=action if request.method == "GET" else None)
     form.assignee_user_id.choices = [("", _("Kies een persoon"))] + lookups.person_choices(
-        ("projectgroep", "professional", "buurtteam")
+        ("projectgroep", "professional", "buurtteam"), also_id=action.assignee_user_id if action else None
     )
     form.assignee_organisation_id.choices = [("", _("Kies een organisatie"))] + [
         (o.id, o.name) for o in lookups.active_organisations()
     ]
+    return form
+
+
+def _action_values(form: ActionForm) -> dict:
+    return {f: form[f].data for f in actions.ACTION_FIELDS}
+
+
+@bp.route("/<int:case_id>/acties/nieuw", methods=["GET", "POST"])
+def action_new(case_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    form = _action_form()
     if request.method == "GET":
         form.due_on.data = local_today() + timedelta(days=14)
-    fields = (
-        "description",
-        "assignee_kind",
-        "assignee_user_id",
-        "assignee_organisation_id",
-        "assignee_name",
-        "due_on",
-    )
     return _save(
         case,
         "action",
         "actions",
         form,
-        lambda: actions.add_action(current_user, case, **{f: form[f].data for f in fields}),
+        lambda: actions.add_action(current_user, case, **_action_values(form)),
+    )
+
+
+@bp.route("/<int:case_id>/acties/<int:action_id>", methods=["GET", "POST"])
+def action_edit(case_id: int, action_id: int):
+    _editor()
+    case = access.case_or_404(case_id)
+    action = access.record_of_case_or_404(case, Action, action_id)
+    form = _action_form(action)
+    return _save(
+        case,
+        "action",
+        "actions",
+        form,
+        lambda: actions.update_action(current_user, action, form.version.data, **_action_values(form)),
+        versions=lambda: {"version": db.session.get(Action, action_id).version},
+        action=action,
     )

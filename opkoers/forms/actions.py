@@ -11,6 +11,7 @@ from .common import date_field, long_text, optional_id, required, text, version_
 
 
 class ActionForm(FlaskForm):
+    version = version_field()
     description = long_text(_l("Wat wordt er gedaan?"), 2000)
     assignee_kind = RadioField(
         _l("Wie doet het?"), choices=choices("assignee_kind"), validators=[required(_l("Kies een antwoord."))]

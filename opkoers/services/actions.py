@@ -55,6 +55,15 @@ def add_action(actor, case: Case, **fields) -> Action:
     return action
 
 
+def update_action(actor, action: Action, version: int | None, **fields) -> None:
+    """Change what an action is, who does it or by when (for example to give it to someone else)."""
+    check_version(action, version)
+    values = _who({k: fields.get(k) for k in ACTION_FIELDS})
+    changes = audit.apply_changes(action, values)
+    if changes:
+        audit.record(actor, "action_updated", action, changes, action.case_id)
+
+
 def change_action_status(actor, action: Action, version: int | None, status: str) -> None:
     """Move an action to another status (open, in progress, done, cancelled), noting who and when."""
     check_version(action, version)
