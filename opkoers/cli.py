@@ -77,6 +77,7 @@ def run_scheduler() -> None:
 
     app = current_app._get_current_object()
     jobs.heartbeat(app)
+    jobs.action_reminders(app)  # catch up at once after the scheduler was down
     click.echo("Scheduler running. Stop with Ctrl+C.")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         build_scheduler(app).start()

@@ -41,6 +41,10 @@ LABELS = {
         "other": _l("Anders"),
     },
     "urgency": {"normal": _l("Normaal"), "high": _l("Hoog")},
+    "notification_kind": {
+        "action_due_tomorrow": _l("Morgen moet deze actie klaar zijn:"),
+        "action_overdue": _l("Deze actie is te laat:"),
+    },
     "action_status": {
         "open": _l("Open"),
         "in_progress": _l("Mee bezig"),

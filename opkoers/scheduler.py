@@ -17,4 +17,6 @@ def build_scheduler(app) -> BlockingScheduler:
     scheduler.add_job(
         jobs.purge_form_tokens, CronTrigger(hour=3, minute=15), args=[app], id="purge_form_tokens"
     )
+    # Every hour: cheap, and after downtime the next run catches up (each reminder has its own key).
+    scheduler.add_job(jobs.action_reminders, CronTrigger(minute=5), args=[app], id="action_reminders")
     return scheduler

@@ -4,10 +4,12 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_time, get_locale, gettext
+from flask_login import current_user
 
 from . import access
 from .domain.actions import is_overdue
 from .labels import label
+from .services import notifications
 from .services.cases import REFERENCE_FIELDS
 from .timeutil import local_today
 
@@ -80,6 +82,7 @@ def init_app(app: Flask) -> None:
         label=label,
         can=access.can,
         can_update_action=access.can_update_action,
+        unread_notifications=lambda: notifications.unread_count(current_user),
         action_overdue=lambda action: is_overdue(action.due_on, action.status, local_today()),
         current_locale=lambda: str(get_locale()),
         today=local_today,

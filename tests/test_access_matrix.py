@@ -55,6 +55,8 @@ MATRIX: dict[str, dict[str, dict]] = {
     "cases.action_new": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.action_edit": {"GET": EDIT_PAGE, "POST": edit(422)},
     "actions.mine": {"GET": CASE_LIST},
+    "notifications.index": {"GET": LOGGED_IN},
+    "notifications.mark_read": {"GET": NO_GET, "POST": expect(302, 302, 302, 302, 302, 302, 302)},
     # The world's action is for the involved professional: others who see the case may not change it.
     "actions.status": {"GET": NO_GET, "POST": expect(302, 400, 400, 404, 404, 403, 403)},
     "actions.note": {"GET": NO_GET, "POST": expect(302, 302, 302, 404, 404, 403, 403)},

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import actions, admin, auth, cases, documents, main
+    from . import actions, admin, auth, cases, documents, main, notifications
 
-    for module in (auth, main, admin, cases, documents, actions):
+    for module in (auth, main, admin, cases, documents, actions, notifications):
         app.register_blueprint(module.bp)

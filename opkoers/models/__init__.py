@@ -13,6 +13,7 @@ from .cases import (
     PlanOfAction,
     SelectionStep,
 )
+from .notifications import Notification
 from .organisations import LifeDomain, Neighbourhood, Organisation, User
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "IntakeProblem",
     "LifeDomain",
     "Neighbourhood",
+    "Notification",
     "Organisation",
     "PlanGoal",
     "PlanOfAction",
