@@ -166,6 +166,11 @@ def test_professional_sees_only_consented_cases(page, people):
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Trajecten").click()
     expect(page.locator("#case-results")).to_be_visible()
     check_accessibility(page)
+    page.get_by_role("link", name="Meldingen").click()
+    expect(page.locator("h1")).to_have_text("Meldingen")
+    check_accessibility(page)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn acties").click()
+    check_accessibility(page)
     response = page.goto("/trajecten/999999")
     assert response.status == 404
     check_accessibility(page)
