@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from opkoers.extensions import db
 from opkoers.models import (
+    Action,
     Case,
     CaseInvolvement,
     Client,
@@ -170,3 +171,19 @@ class Factory:
         involved = [people[r] for r in ("involved", "outside_consent", "buurtteam")]
         case = self.case(status=status, involved=involved, consent_organisations=[gemeente, team])
         return case, people
+
+    def action(self, case, user=None, organisation=None, due=None, status="open", description=None) -> Action:
+        """An action for a user, an organisation, or (with neither) the client."""
+        kind = "user" if user else "organisation" if organisation else "client"
+        action = Action(
+            case_id=case.id,
+            description=description or f"Actie {self._n()}",
+            assignee_kind=kind,
+            assignee_user_id=user.id if user else None,
+            assignee_organisation_id=organisation.id if organisation else None,
+            due_on=due or local_today(),
+            status=status,
+        )
+        db.session.add(action)
+        db.session.flush()
+        return action

@@ -16,22 +16,6 @@ from .helpers import count_queries
 TODAY = local_today()
 
 
-def _action(case, user=None, organisation=None, due=TODAY, status="open", description="Bellen"):
-    kind = "user" if user else "organisation" if organisation else "client"
-    action = Action(
-        case_id=case.id,
-        description=description,
-        assignee_kind=kind,
-        assignee_user_id=user.id if user else None,
-        assignee_organisation_id=organisation.id if organisation else None,
-        due_on=due,
-        status=status,
-    )
-    db.session.add(action)
-    db.session.flush()
-    return action
-
-
 @pytest.fixture
 def pg(factory):
     return factory.user("projectgroep")
@@ -79,7 +63,7 @@ def test_no_actions_on_a_declined_case(pg, factory):
 
 
 def test_status_changes_are_versioned_and_audited(pg, factory):
-    action = _action(factory.case("in_progress"), user=pg)
+    action = factory.action(factory.case("in_progress"), user=pg)
     version = action.version
     actions.change_action_status(pg, action, version, "done")
     db.session.flush()
@@ -98,11 +82,13 @@ def test_my_actions_are_mine_or_my_organisations_on_cases_i_may_see(factory):
     colleague = factory.user("professional", org)
     seen = factory.case("in_progress", involved=[me], consent_organisations=[org])
     hidden = factory.case("in_progress", involved=[me])  # no consent for my organisation
-    late = _action(seen, user=me, due=TODAY - timedelta(days=3), description="Te laat")
-    soon = _action(seen, organisation=org, due=TODAY + timedelta(days=3), description="Voor de organisatie")
-    _action(seen, user=colleague, description="Van een collega")
-    _action(hidden, user=me, description="Verborgen")
-    done = _action(seen, user=me, status="done", description="Al klaar")
+    late = factory.action(seen, user=me, due=TODAY - timedelta(days=3), description="Te laat")
+    soon = factory.action(
+    soon = factory.action(seen, organisation=org, due=TODAY + timedelta(days=3), description="Voor de org")
+    )
+    factory.action(seen, user=colleague, description="Van een collega")
+    factory.action(hidden, user=me, description="Verborgen")
+    done = factory.action(seen, user=me, status="done", description="Al klaar")
     descriptions = lambda show: [a.description for a in actions.my_actions(me, show, 1, 25).items]  # noqa: E731
     assert descriptions("open") == [late.description, soon.description]
     assert descriptions("overdue") == [late.description]
@@ -124,12 +110,12 @@ def test_my_actions_page_has_a_fixed_number_of_queries(login, factory):
     me = factory.user("professional", org)
     cases = [factory.case("in_progress", involved=[me], consent_organisations=[org]) for _ in range(3)]
     for i in range(20):
-        action = _action(cases[i % 3], user=me, due=TODAY + timedelta(days=i - 10))
+        action = factory.action(cases[i % 3], user=me, due=TODAY + timedelta(days=i - 10))
         actions.add_action_note(me, action, f"Notitie {i}")
     client = login(me)
     few = _my_actions_queries(client)
     for i in range(200):
-        _action(cases[i % 3], user=me, due=TODAY + timedelta(days=i))
+        factory.action(cases[i % 3], user=me, due=TODAY + timedelta(days=i))
     assert _my_actions_queries(client) == few
 
 
@@ -137,7 +123,7 @@ def test_mark_done_in_place_with_htmx(login, factory):
     org = factory.organisation()
     pro = factory.user("professional", org)
     case = factory.case("in_progress", involved=[pro], consent_organisations=[org])
-    action = _action(case, user=pro)
+    action = factory.action(case, user=pro)
     client = login(pro)
     response = client.post(
         f"/acties/{action.id}/status",
@@ -154,7 +140,7 @@ def test_mark_done_in_place_with_htmx(login, factory):
 def test_without_javascript_the_update_returns_to_the_page(login, factory):
     pg_user = factory.user("projectgroep")
     case = factory.case("in_progress")
-    action = _action(case, user=pg_user)
+    action = factory.action(case, user=pg_user)
     client = login(pg_user)
     data = {"status": "in_progress", "version": action.version, "next": "/acties?toon=all"}
     response = client.post(f"/acties/{action.id}/status", data=data)
@@ -165,7 +151,7 @@ def test_without_javascript_the_update_returns_to_the_page(login, factory):
 
 def test_a_stale_status_change_says_so(login, factory):
     pg_user = factory.user("projectgroep")
-    action = _action(factory.case("in_progress"), user=pg_user)
+    action = factory.action(factory.case("in_progress"), user=pg_user)
     client = login(pg_user)
     old = action.version
     client.post(f"/acties/{action.id}/status", data={"status": "done", "version": old})
@@ -186,7 +172,7 @@ def test_others_who_see_the_case_may_not_update_someone_elses_action(login, fact
     case = factory.case(
         "in_progress", involved=[mine, other], consent_organisations=[org, other.organisation]
     )
-    action = _action(case, user=mine)
+    action = factory.action(case, user=mine)
     client = login(other)
     response = client.post(f"/acties/{action.id}/status", data={"status": "done", "version": action.version})
     assert response.status_code == 403
@@ -196,7 +182,7 @@ def test_others_who_see_the_case_may_not_update_someone_elses_action(login, fact
 def test_notes_are_kept_and_shown_as_text(login, factory):
     pg_user = factory.user("projectgroep")
     case = factory.case("in_progress")
-    action = _action(case, user=pg_user)
+    action = factory.action(case, user=pg_user)
     client = login(pg_user)
     response = client.post(
         f"/acties/{action.id}/notitie",
@@ -235,7 +221,7 @@ def test_add_an_action_through_the_case_page(login, factory):
 def test_the_dashboard_shows_overdue_actions(login, factory):
     pg_user = factory.user("projectgroep")
     case = factory.case("in_progress", client_name="Laat Cliënt")
-    _action(case, user=pg_user, due=TODAY - timedelta(days=2), description="Achterstallige actie")
+    factory.action(case, user=pg_user, due=TODAY - timedelta(days=2), description="Achterstallige actie")
     body = login(pg_user).get("/start").get_data(as_text=True)
     assert "1 actie te laat" in body and "Achterstallige actie" in body
 
@@ -245,7 +231,7 @@ def test_an_action_of_a_deactivated_user_is_flagged_and_can_be_given_to_someone_
     leaver = factory.user("professional", name="Vertrokken Collega")
     newcomer = factory.user("professional", name="Nieuwe Collega")
     case = factory.case("in_progress", involved=[leaver, newcomer])
-    action = _action(case, user=leaver, description="Dossier overdragen")
+    action = factory.action(case, user=leaver, description="Dossier overdragen")
     leaver.active = False
     client = login(pg_user)
     page = client.get(f"/trajecten/{case.id}").get_data(as_text=True)

@@ -7,26 +7,11 @@ from sqlalchemy import func, select
 
 from opkoers import jobs
 from opkoers.extensions import db
-from opkoers.models import Action, Notification
+from opkoers.models import Notification
 from opkoers.services import notifications
 from opkoers.timeutil import local_today
 
 TODAY = local_today()
-
-
-def _action(case, user, due, status="open", organisation=None):
-    action = Action(
-        case_id=case.id,
-        description=f"Actie op {due.isoformat()}",
-        assignee_kind="organisation" if organisation else "user",
-        assignee_user_id=None if organisation else user.id,
-        assignee_organisation_id=organisation.id if organisation else None,
-        due_on=due,
-        status=status,
-    )
-    db.session.add(action)
-    db.session.flush()
-    return action
 
 
 def _count(**filters) -> int:
@@ -37,13 +22,13 @@ def _count(**filters) -> int:
 def _world(factory):
     user = factory.user("professional")
     case = factory.case("in_progress")
-    tomorrow = _action(case, user, TODAY + timedelta(days=1))
-    late = _action(case, user, TODAY - timedelta(days=2))
-    _action(case, user, TODAY + timedelta(days=5))  # not yet
-    _action(case, user, TODAY - timedelta(days=1), status="done")  # finished
-    _action(case, user, TODAY, organisation=factory.organisation())  # no single person to remind
+    tomorrow = factory.action(case, user, due=TODAY + timedelta(days=1))
+    late = factory.action(case, user, due=TODAY - timedelta(days=2))
+    factory.action(case, user, due=TODAY + timedelta(days=5))  # not yet
+    factory.action(case, user, due=TODAY - timedelta(days=1), status="done")  # finished
+    factory.action(case, organisation=factory.organisation(), due=TODAY)  # no single person to remind
     gone = factory.user("professional", active=False)
-    _action(case, gone, TODAY - timedelta(days=1))  # switched-off account: flagged, not reminded
+    factory.action(case, gone, due=TODAY - timedelta(days=1))  # switched-off account: flagged, not reminded
     db.session.commit()
     return user, tomorrow, late
 
