@@ -83,9 +83,7 @@ def test_my_actions_are_mine_or_my_organisations_on_cases_i_may_see(factory):
     seen = factory.case("in_progress", involved=[me], consent_organisations=[org])
     hidden = factory.case("in_progress", involved=[me])  # no consent for my organisation
     late = factory.action(seen, user=me, due=TODAY - timedelta(days=3), description="Te laat")
-    soon = factory.action(
     soon = factory.action(seen, organisation=org, due=TODAY + timedelta(days=3), description="Voor de org")
-    )
     factory.action(seen, user=colleague, description="Van een collega")
     factory.action(hidden, user=me, description="Verborgen")
     done = factory.action(seen, user=me, status="done", description="Al klaar")
