@@ -7,7 +7,7 @@ a case that does not exist.
 from functools import wraps
 
 from flask import abort
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import exists, false, select, true
 
 from .extensions import db
@@ -42,6 +42,17 @@ def require(permission: str):
         return wrapped
 
     return decorator
+
+
+def guard(blueprint, permission: str) -> None:
+    """Every view of a blueprint: logged in (else to the login page), and a role that grants the
+    permission (else 403)."""
+
+    @blueprint.before_request
+    @login_required
+    def _guard():
+        if not can(current_user, permission):
+            abort(403)
 
 
 def consent_covers(organisation_id: int, today=None):

@@ -1,7 +1,7 @@
 """'My actions' across cases, and the two-click updates on one action (status, progress note)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import access
 from ..domain import RuleViolation
@@ -14,12 +14,7 @@ from .requests import number_arg, safe_local_path
 
 bp = Blueprint("actions", __name__, url_prefix="/acties")
 
-
-@bp.before_request
-@login_required
-def _logged_in():
-    if not access.can(current_user, "actions.mine"):
-        abort(403)
+access.guard(bp, "actions.mine")
 
 
 @bp.get("")

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,13 +38,7 @@ from .requests import number_arg
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
 
-
-@bp.before_request
-@login_required
-def _logged_in():
-    """Every page here needs a logged-in user whose role may see cases."""
-    if not access.can(current_user, "cases.list"):
-        abort(403)
+access.guard(bp, "cases.list")
 
 
 def _editor():
