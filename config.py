@@ -39,6 +39,22 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 0
 
+    # The address people use to reach the app; links in e-mails and calendar entries start with it.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # E-mail. "outbox" keeps every message in the app (readable at /e-mail), nothing leaves the
+    # machine; "smtp" delivers through the server below. The scheduler sends and retries.
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "outbox")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_STARTTLS = _env_bool("MAIL_USE_STARTTLS", True)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Op Koers <noreply@opkoers.test>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
+
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
 
@@ -56,6 +72,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
 
     @classmethod
     def check(cls, config) -> None:
@@ -67,6 +84,8 @@ class ProductionConfig(Config):
             problems.append("SECRET_KEY is not set (or is the development default)")
         if config.get("DEMO_MODE"):
             problems.append("OPKOERS_DEMO is on")
+        if config.get("MAIL_TRANSPORT") == "smtp" and not config.get("MAIL_SERVER"):
+            problems.append("MAIL_SERVER is not set (or choose MAIL_TRANSPORT=outbox)")
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 

@@ -9,9 +9,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import exists, false, select, true
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, PlanGoal
+from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -21,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.create": frozenset({"projectgroep"}),
     "cases.edit": frozenset({"projectgroep"}),
     "actions.mine": frozenset({"projectgroep", "professional", "buurtteam"}),
+    "meetings.view": frozenset({"projectgroep", "professional", "buurtteam"}),
+    "meetings.manage": frozenset({"projectgroep"}),
+    "meetings.agenda": frozenset({"projectgroep"}),
 }
 
 
@@ -87,6 +91,20 @@ def case_or_404(case_id: int, user=None) -> Case:
     if case is None:
         abort(404)
     return case
+
+
+def meeting_or_404(meeting_id: int, user=None) -> Meeting:
+    """A meeting of a case the user may see; otherwise 404, as if it did not exist."""
+    user = user or current_user
+    meeting = db.session.scalar(
+        select(Meeting)
+        .join(Meeting.case)
+        .where(Meeting.id == meeting_id, visible_cases(user))
+        .options(contains_eager(Meeting.case))
+    )
+    if meeting is None:
+        abort(404)
+    return meeting
 
 
 def record_of_case_or_404(case: Case, model, record_id: int):

@@ -77,7 +77,11 @@ def run_scheduler() -> None:
 
     app = current_app._get_current_object()
     jobs.heartbeat(app)
-    jobs.action_reminders(app)  # catch up at once after the scheduler was down
+    # Catch up at once after the scheduler was down (each reminder and e-mail still goes out once).
+    jobs.action_reminders(app)
+    jobs.meeting_reminders(app)
+    jobs.weekly_digest(app)
+    jobs.deliver_mail(app)
     click.echo("Scheduler running. Stop with Ctrl+C.")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         build_scheduler(app).start()

@@ -1,7 +1,7 @@
 """Scheduled jobs. Each opens its own app context, calls a service, and commits once."""
 
 from .extensions import db
-from .services import housekeeping, notifications
+from .services import housekeeping, mail, notifications
 
 
 def heartbeat(app) -> None:
@@ -25,3 +25,33 @@ def action_reminders(app) -> int:
         count = notifications.send_action_reminders()
         db.session.commit()
         return count
+
+
+def meeting_reminders(app) -> int:
+    """Remind the people at the table of tomorrow's meetings; returns how many reminders are new."""
+    with app.app_context():
+        count = notifications.send_meeting_reminders()
+        db.session.commit()
+        return count
+
+
+def weekly_digest(app) -> int:
+    """Send each user with open actions this week's overview (once per week)."""
+    with app.app_context():
+        count = notifications.send_weekly_digest()
+        db.session.commit()
+        return count
+
+
+def deliver_mail(app) -> int:
+    """Send the e-mails waiting in the outbox, one by one, each claimed first so that a second
+    scheduler process never sends the same one; a failure waits for its retry. Returns how many went."""
+    with app.app_context():
+        sent = 0
+        for message_id in mail.due_ids():
+            claimed = mail.claim(message_id)
+            db.session.commit()
+            if claimed:
+                sent += mail.deliver(message_id)
+                db.session.commit()
+        return sent

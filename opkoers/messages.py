@@ -87,4 +87,27 @@ def rule_message(error: RuleViolation) -> str:
             return _("Alleen professionals en contactpersonen van een buurtteam kunnen betrokken worden.")
         case "already_involved":
             return _("Deze persoon is al betrokken bij dit traject.")
+        case "meeting_end_before_start":
+            return _("De eindtijd moet na de begintijd liggen.")
+        case "meeting_time_does_not_exist":
+            return _(
+                "Om %(time)s bestaat die dag niet: de klok gaat dan een uur vooruit. Kies een andere tijd.",
+                time=d["time"].strftime("%H:%M"),
+            )
+        case "meeting_needs_place":
+            return _("Vul een plaats of een videolink in. Dan weten de deelnemers waar ze moeten zijn.")
+        case "meeting_clash":
+            return _("Een of meer deelnemers hebben op dat moment al een andere bijeenkomst.")
+        case "meeting_cancelled":
+            return _("Deze bijeenkomst gaat niet door. Er kan niets meer bij.")
+        case "minutes_locked":
+            return _("Het verslag is vastgesteld. Schrijf een verbetering als aanvulling.")
+        case "meeting_not_started":
+            return _("De bijeenkomst is nog niet begonnen. Stel het verslag vast na de bijeenkomst.")
+        case "minutes_empty":
+            return _("Schrijf eerst het verslag. Daarna kunt u het vaststellen.")
+        case "minutes_not_signed":
+            return _("Het verslag is nog niet vastgesteld. U kunt het verslag zelf nog aanpassen.")
+        case "not_in_order":
+            return _("Dit probleem staat niet (meer) in de lijst. Laad de pagina opnieuw.")
     return _("Dit kan niet.")

@@ -18,6 +18,11 @@ def _date(value, fmt: str = "long") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def _time(value) -> str:
+    """A moment's time of day in the user's time zone: '14:30'."""
+    return format_time(value, "HH:mm") if value else ""
+
+
 def _datetime(value) -> str:
     """A moment in the user's time zone: '23 november 2026, 13:44'."""
     return f"{format_date(value, 'long')}, {format_time(value, 'short')}" if value else ""
@@ -30,6 +35,8 @@ _CODED_FIELDS = {
     "assignee_kind": "assignee_kind",
     "decision": "decision",
     "kind": "step",
+    "meeting_kind": "meeting_kind",
+    "meeting_status": "meeting_status",
     "crisis_kind": "crisis_kind",
     "referrer_kind": "referrer_kind",
     "channel": "channel",
@@ -47,6 +54,8 @@ def _audit_value(value, field: str, names: dict | None = None) -> str:
         return "—"
     if field in REFERENCE_FIELDS and names is not None:
         return names.get((REFERENCE_FIELDS[field], value), f"#{value}")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
     if isinstance(value, bool):
         return gettext("ja") if value else gettext("nee")
     if field in _CODED_FIELDS:
@@ -76,6 +85,7 @@ def _audit_field(field: str, names: dict | None = None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["time"] = _time
     app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["audit_field"] = _audit_field
     app.jinja_env.globals.update(

@@ -1,7 +1,7 @@
 """Test data, built straight into the database (fast) in the state a test needs."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from opkoers.extensions import db
 from opkoers.models import (
@@ -11,7 +11,9 @@ from opkoers.models import (
     Client,
     Consent,
     Intake,
+    IntakeProblem,
     LifeDomain,
+    Meeting,
     Neighbourhood,
     Organisation,
     PlanGoal,
@@ -21,7 +23,9 @@ from opkoers.models import (
 )
 from opkoers.passwords import hash_password
 from opkoers.reference import DEFAULT_LIFE_DOMAINS
+from opkoers.services import meetings
 from opkoers.services.accounts import new_session_token
+from opkoers.services.meetings import Participant
 from opkoers.timeutil import local_today
 
 _counter = itertools.count(1)
@@ -187,3 +191,32 @@ class Factory:
         db.session.add(action)
         db.session.flush()
         return action
+
+    def problems(self, case, texts: list[str]) -> list[IntakeProblem]:
+        """The client's problems, one per life domain, in this order (the case needs an intake)."""
+        intake = db.session.query(Intake).filter_by(case_id=case.id).one()
+        domains = self.life_domains()
+        problems = [
+            IntakeProblem(intake_id=intake.id, life_domain_id=domains[i].id, description=t, position=i + 1)
+            for i, t in enumerate(texts)
+        ]
+        db.session.add_all(problems)
+        db.session.flush()
+        return problems
+
+    def meeting(self, case, chair, users=(), day=None, start=time(14), end=time(15), **extra) -> Meeting:
+        """A meeting planned through the service (so invitations are queued), clashes accepted."""
+        return meetings.plan_meeting(
+            chair,
+            case,
+            day=day or local_today() + timedelta(days=7),
+            start=start,
+            end=end,
+            participants=[Participant("user", u.id) for u in users] + extra.pop("participants", []),
+            kind=extra.pop("kind", "round_table"),
+            location=extra.pop("location", "Stadhuis, kamer 2"),
+            video_link=extra.pop("video_link", ""),
+            chair_id=chair.id,
+            agenda=extra.pop("agenda", ""),
+            accept_clashes=True,
+        )

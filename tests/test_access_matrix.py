@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 
 from opkoers import create_app
 from opkoers.extensions import db
-from opkoers.models import AccessLogEntry, Action, CaseInvolvement, Consent, PlanGoal, PlanOfAction
+from opkoers.models import (
+    AccessLogEntry,
+    Action,
+    CaseInvolvement,
+    Consent,
+    OutboxMessage,
+    PlanGoal,
+    PlanOfAction,
+)
 from opkoers.services import agreements
 from opkoers.timeutil import local_today
 
@@ -82,6 +90,30 @@ MATRIX: dict[str, dict[str, dict]] = {
     "documents.consent": {"GET": CASE_PAGE},
     "documents.consent_form": {"GET": CASE_PAGE},
     "documents.plan": {"GET": CASE_PAGE},
+    "meetings.new": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "meetings.detail": {"GET": CASE_PAGE},
+    "meetings.edit": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "meetings.cancel": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "meetings.attendance": {"GET": NO_GET, "POST": edit(302)},
+    "meetings.priority": {"GET": NO_GET, "POST": edit(422)},
+    "meetings.move_problem": {"GET": NO_GET, "POST": edit(302)},
+    "meetings.add_action": {"GET": NO_GET, "POST": edit(422)},
+    "meetings.minutes": {"GET": NO_GET, "POST": edit(422)},  # without the version: refused as stale
+    "meetings.sign": {"GET": NO_GET, "POST": edit(422)},
+    "meetings.addendum": {"GET": NO_GET, "POST": edit(422)},
+    "meetings.preparation": {"GET": CASE_PAGE},
+    "meetings.ics": {"GET": CASE_PAGE},
+    # The calendar feed needs no login: its secret address is the key (here the involved user's).
+    "feed.calendar": {"GET": EVERYONE},
+    "meetings.mine": {"GET": CASE_LIST},
+    "meetings.everything": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "meetings.renew_feed": {"GET": NO_GET, "POST": expect(302, 302, 302, 302, 302, 302, 403)},
+    "meetings.revoke_feed": {"GET": NO_GET, "POST": expect(302, 302, 302, 302, 302, 302, 403)},
+    # The local outbox: everyone reads their own e-mail, the beheerder all of it (the world's
+    # message is the involved professional's invitation).
+    "mail.index": {"GET": LOGGED_IN},
+    "mail.show": {"GET": expect(302, 404, 200, 404, 404, 404, 200)},
+    "mail.attachment": {"GET": expect(302, 404, 200, 404, 404, 404, 200)},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.organisations": {"GET": ADMIN_PAGE},
     "admin.organisation_new": {"GET": ADMIN_PAGE},
@@ -122,6 +154,13 @@ class World:
         )
         db.session.add(plan)
         db.session.flush()
+        problem = factory.problems(self.case, ["Schulden", "Geen woning"])[1]
+        involved = self.users["involved"]
+        self.meeting = factory.meeting(self.case, self.users["projectgroep"], users=[involved])
+        involved.calendar_token = "matrix-feed-secret"
+        message_id = db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.to_address == involved.email)
+        )
         self.args = {
             "case_id": self.case.id,
             "consent_id": self.consent.id,
@@ -135,6 +174,11 @@ class World:
             "user_id": self.users["involved"].id,
             "neighbourhood_id": factory.neighbourhood().id,
             "life_domain_id": domain.id,
+            "meeting_id": self.meeting.id,
+            "problem_id": problem.id,
+            "direction": "omhoog",
+            "token": "matrix-feed-secret",
+            "message_id": message_id,
         }
         db.session.commit()
 

@@ -116,6 +116,7 @@ def test_healthz_reports_an_unreachable_database():
         {"SECRET_KEY": DEFAULT_SECRET_KEY},
         {"SECRET_KEY": "a-long-random-production-secret", "DEBUG": True},
         {"SECRET_KEY": "a-long-random-production-secret", "DEMO_MODE": True},
+        {"SECRET_KEY": "a-long-random-production-secret", "MAIL_SERVER": ""},
         {"SECRET_KEY": ""},
     ],
 )
@@ -125,7 +126,14 @@ def test_production_refuses_unsafe_settings(overrides):
 
 
 def test_production_starts_with_safe_settings():
-    app = create_app("production", {"SECRET_KEY": "a-long-random-production-secret", "DEMO_MODE": False})
+    app = create_app(
+        "production",
+        {
+            "SECRET_KEY": "a-long-random-production-secret",
+            "DEMO_MODE": False,
+            "MAIL_SERVER": "smtp.example.org",
+        },
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -1,10 +1,10 @@
 """Domain rules, without an app or a database."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from opkoers.domain import RuleViolation
+from opkoers.domain import RuleViolation, meetings
 from opkoers.domain import case_status as lc
 from opkoers.domain.consent import EXPIRED, NOT_YET, VALID, WITHDRAWN, consent_state, one_year_after
 from opkoers.domain.decision_tree import INCOMPLETE, MET, NOT_MET, evaluate
@@ -166,3 +166,83 @@ def test_answered_no_names_the_criteria():
     from opkoers.domain.decision_tree import answered_no
 
     assert answered_no({"A": "yes", "B": "no", "C": None, "D": "no"}) == ["B", "D"]
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def test_a_meeting_time_is_dutch_wall_clock_time_stored_in_utc():
+    winter = meetings.local_span(date(2026, 12, 7), time(14), time(15, 30))
+    summer = meetings.local_span(date(2026, 6, 8), time(14), time(15, 30))
+    assert winter == (datetime(2026, 12, 7, 13, tzinfo=UTC), datetime(2026, 12, 7, 14, 30, tzinfo=UTC))
+    assert summer == (datetime(2026, 6, 8, 12, tzinfo=UTC), datetime(2026, 6, 8, 13, 30, tzinfo=UTC))
+
+
+def test_a_meeting_across_the_change_to_winter_time_lasts_an_hour_longer():
+    # On 25 October 2026 the clocks go back at 03:00 (to 02:00): 01:30–03:30 is three real hours.
+    start, end = meetings.local_span(date(2026, 10, 25), time(1, 30), time(3, 30))
+    assert end - start == timedelta(hours=3)
+
+
+def test_a_time_in_the_hour_skipped_by_summer_time_is_refused():
+    # On 29 March 2026 the clocks jump from 02:00 to 03:00: 02:30 does not exist.
+    with pytest.raises(RuleViolation) as error:
+        meetings.local_span(date(2026, 3, 29), time(2, 30), time(4))
+    assert error.value.code == "meeting_time_does_not_exist"
+
+
+@pytest.mark.parametrize(("start", "end"), [(time(15), time(14)), (time(14), time(14))])
+def test_a_meeting_ends_after_it_starts(start, end):
+    with pytest.raises(RuleViolation, match="meeting_end_before_start"):
+        meetings.local_span(date(2026, 12, 7), start, end)
+
+
+def _at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, 7, hour, minute, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("other", "clash"),
+    [
+        ((_at(13), _at(14)), True),  # the same hour
+        ((_at(13, 30), _at(14, 30)), True),  # overlaps the end
+        ((_at(12), _at(13)), False),  # ends as this one starts
+        ((_at(14), _at(15)), False),  # starts as this one ends
+        ((_at(12), _at(16)), True),  # around it
+    ],
+)
+def test_overlap(other, clash):
+    assert meetings.overlaps(_at(13), _at(14), *other) is clash
+
+
+def test_minutes_are_signed_once_after_the_start_and_not_empty():
+    now = _at(16)
+    meetings.check_sign_off("planned", False, _at(13), now, "Besproken: de huur.")
+    for status, signed, starts, text, code in [
+        ("planned", False, _at(17), "Tekst", "meeting_not_started"),
+        ("planned", False, _at(13), "  ", "minutes_empty"),
+        ("held", True, _at(13), "Tekst", "minutes_locked"),
+        ("cancelled", False, _at(13), "Tekst", "meeting_cancelled"),
+    ]:
+        with pytest.raises(RuleViolation) as error:
+            meetings.check_sign_off(status, signed, starts, now, text)
+        assert error.value.code == code
+
+
+def test_only_a_change_of_time_place_or_kind_updates_the_invitations():
+    assert meetings.needs_update({"starts_at": [1, 2]})
+    assert meetings.needs_update({"video_link": ["", "https://x"]})
+    assert not meetings.needs_update({"agenda": ["", "1. Welkom"]})
+
+
+def test_moving_a_problem_up_or_down():
+    assert meetings.moved([1, 2, 3], 3, "up") == [1, 3, 2]
+    assert meetings.moved([1, 2, 3], 1, "down") == [2, 1, 3]
+    assert meetings.moved([1, 2, 3], 1, "up") == [1, 2, 3]  # at the top it stays
+    with pytest.raises(RuleViolation, match="not_in_order"):
+        meetings.moved([1, 2, 3], 9, "up")
+
+
+def test_the_clash_note_names_who_and_when_in_dutch_time():
+    clash = meetings.Clash("Sanne", _at(13), _at(14))
+    assert meetings.clash_note([clash]) == "Sanne: 2026-12-07 14:00–15:00"

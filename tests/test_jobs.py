@@ -14,7 +14,14 @@ from opkoers.services.housekeeping import HEARTBEAT
 
 def test_scheduler_has_its_jobs_and_coalesces_missed_runs(app):
     scheduler = build_scheduler(app)
-    assert {job.id for job in scheduler.get_jobs()} == {"heartbeat", "purge_form_tokens", "action_reminders"}
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "heartbeat",
+        "purge_form_tokens",
+        "action_reminders",
+        "meeting_reminders",
+        "weekly_digest",
+        "deliver_mail",
+    }
     assert scheduler._job_defaults["coalesce"] is True and scheduler._job_defaults["max_instances"] == 1
 
 

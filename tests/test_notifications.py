@@ -26,7 +26,7 @@ def _world(factory):
     late = factory.action(case, user, due=TODAY - timedelta(days=2))
     factory.action(case, user, due=TODAY + timedelta(days=5))  # not yet
     factory.action(case, user, due=TODAY - timedelta(days=1), status="done")  # finished
-    factory.action(case, organisation=factory.organisation(), due=TODAY)  # no single person to remind
+    factory.action(case, organisation=factory.organisation(), due=TODAY)  # nobody of it is involved
     gone = factory.user("professional", active=False)
     factory.action(case, gone, due=TODAY - timedelta(days=1))  # switched-off account: flagged, not reminded
     db.session.commit()
@@ -41,8 +41,8 @@ def test_each_reminder_is_created_once(app, factory):
     assert _count(user_id=user.id, kind="action_overdue") == 1
     keys = set(db.session.scalars(select(Notification.key)))
     assert keys == {
-        f"action_due_tomorrow:{tomorrow.id}:{tomorrow.due_on.isoformat()}",
-        f"action_overdue:{late.id}:{late.due_on.isoformat()}",
+        f"action_due_tomorrow:{tomorrow.id}:{user.id}:{tomorrow.due_on.isoformat()}",
+        f"action_overdue:{late.id}:{user.id}:{late.due_on.isoformat()}",
     }
 
 

@@ -462,18 +462,24 @@ def involvement_remove(case_id: int, involvement_id: int):
     return _section(case, "involvement")
 
 
-def _action_form(action=None) -> ActionForm:
-    form = ActionForm(obj=action if request.method == "GET" else None)
+def action_choices(form: ActionForm, action=None) -> None:
+    """Whom an action can be given to: people and organisations (also the one it has now)."""
     form.assignee_user_id.choices = [("", _("Kies een persoon"))] + lookups.person_choices(
         ("projectgroep", "professional", "buurtteam"), also_id=action.assignee_user_id if action else None
     )
     form.assignee_organisation_id.choices = [("", _("Kies een organisatie"))] + [
         (o.id, o.name) for o in lookups.active_organisations()
     ]
+
+
+def _action_form(action=None) -> ActionForm:
+    form = ActionForm(obj=action if request.method == "GET" else None)
+    action_choices(form, action)
     return form
 
 
-def _action_values(form: ActionForm) -> dict:
+def action_values(form: ActionForm) -> dict:
+    """What the action form says, as the actions service takes it."""
     return {f: form[f].data for f in actions.ACTION_FIELDS}
 
 
@@ -489,7 +495,7 @@ def action_new(case_id: int):
         "action",
         "actions",
         form,
-        lambda: actions.add_action(current_user, case, **_action_values(form)),
+        lambda: actions.add_action(current_user, case, **action_values(form)),
     )
 
 
@@ -504,7 +510,7 @@ def action_edit(case_id: int, action_id: int):
         "action",
         "actions",
         form,
-        lambda: actions.update_action(current_user, action, form.version.data, **_action_values(form)),
+        lambda: actions.update_action(current_user, action, form.version.data, **action_values(form)),
         versions=lambda: {"version": db.session.get(Action, action_id).version},
         action=action,
     )

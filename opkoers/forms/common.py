@@ -12,11 +12,12 @@ def required(message=None):
     return DataRequired(message or _l("Vul dit veld in."))
 
 
-def text(label, max_length: int = 200, optional: bool = False, **kw):
-    """A one-line text field, stripped, with a length limit and a Dutch message."""
+def text(label, max_length: int = 200, optional: bool = False, checks=(), **kw):
+    """A one-line text field, stripped, with a length limit and a Dutch message (and more checks)."""
     validators = [
         Optional() if optional else required(),
         Length(max=max_length, message=_l("Maximaal %(max)d tekens.")),
+        *checks,
     ]
     return StringField(label, validators=validators, filters=[_strip], **kw)
 

@@ -13,6 +13,8 @@ from .cases import (
     PlanOfAction,
     SelectionStep,
 )
+from .mail import OutboxMessage
+from .meetings import Meeting, MeetingParticipant, MinutesAddendum
 from .notifications import Notification
 from .organisations import LifeDomain, Neighbourhood, Organisation, User
 
@@ -29,9 +31,13 @@ __all__ = [
     "Intake",
     "IntakeProblem",
     "LifeDomain",
+    "Meeting",
+    "MeetingParticipant",
+    "MinutesAddendum",
     "Neighbourhood",
     "Notification",
     "Organisation",
+    "OutboxMessage",
     "PlanGoal",
     "PlanOfAction",
     "SchedulerHeartbeat",

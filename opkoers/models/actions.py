@@ -29,6 +29,7 @@ class Action(Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)  # agreed there
     description: Mapped[str] = mapped_column(Text)
     assignee_kind: Mapped[str] = mapped_column(String(20))
     assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

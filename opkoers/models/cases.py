@@ -111,7 +111,9 @@ class Intake(Versioned, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     problems: Mapped[list["IntakeProblem"]] = relationship(
-        back_populates="intake", cascade="all, delete-orphan", order_by="IntakeProblem.life_domain_id"
+        back_populates="intake",
+        cascade="all, delete-orphan",
+        order_by="(IntakeProblem.position, IntakeProblem.life_domain_id)",
     )
 
     def tree_answers(self) -> dict[str, str | None]:
@@ -128,6 +130,7 @@ class IntakeProblem(db.Model):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intake.id"), index=True)
     life_domain_id: Mapped[int] = mapped_column(ForeignKey("life_domain.id"))
     description: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)  # the order the client puts the problems in
 
     intake: Mapped[Intake] = relationship(back_populates="problems")
     life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin=True)

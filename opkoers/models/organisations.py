@@ -53,6 +53,8 @@ class User(UserMixin, Versioned, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Changed at logout, password change and deactivation: every older session stops working.
     session_token: Mapped[str] = mapped_column(String(64))
+    # The secret in the personal calendar feed's address; a new one revokes the old address.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

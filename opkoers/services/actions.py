@@ -44,14 +44,21 @@ def _who(fields: dict) -> dict:
     }
 
 
-def add_action(actor, case: Case, **fields) -> Action:
-    """Record an agreed action on a case: what, who, and by when."""
+def add_action(actor, case: Case, meeting_id: int | None = None, **fields) -> Action:
+    """Record an agreed action on a case (at a meeting, or later): what, who, and by when."""
     if case.status == lifecycle.DECLINED:
         raise RuleViolation("case_closed")
     values = _who({k: fields.get(k) for k in ACTION_FIELDS})
-    action = Action(case_id=case.id, created_by_id=actor.id, status_changed_by_id=actor.id, **values)
+    action = Action(
+        case_id=case.id,
+        meeting_id=meeting_id,
+        created_by_id=actor.id,
+        status_changed_by_id=actor.id,
+        **values,
+    )
     db.session.add(action)
-    audit.record(actor, "action_added", action, audit.snapshot(action, ACTION_FIELDS), case.id)
+    fields = (*ACTION_FIELDS, "meeting_id") if meeting_id else ACTION_FIELDS
+    audit.record(actor, "action_added", action, audit.snapshot(action, fields), case.id)
     return action
 
 

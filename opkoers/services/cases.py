@@ -28,6 +28,7 @@ from ..models import (
 from ..timeutil import local_today
 from . import check_version
 from .actions import case_actions
+from .meetings import case_meetings
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
 REFERRAL_FIELDS = (
@@ -176,6 +177,7 @@ def case_page(case: Case, history_limit: int) -> dict:
     }
     records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
     records["actions"] = case_actions(case)
+    records["meetings"] = case_meetings(case)
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
@@ -192,6 +194,9 @@ REFERENCE_FIELDS = {
     "life_domain_id": "life_domain",
     "assignee_user_id": "user",
     "assignee_organisation_id": "organisation",
+    "chair_id": "user",
+    "minutes_signed_by_id": "user",
+    "prioritised_life_domain_id": "life_domain",
 }
 
 

@@ -36,7 +36,10 @@ def save_intake(
         existing = current.get(domain_id)
         old = existing.description if existing else None
         if text and existing is None:
-            intake.problems.append(IntakeProblem(life_domain_id=domain_id, description=text))
+            position = max((p.position for p in intake.problems), default=0) + 1  # new ones last
+            intake.problems.append(
+                IntakeProblem(life_domain_id=domain_id, description=text, position=position)
+            )
         elif text and existing.description != text:
             existing.description = text
         elif not text and existing is not None:

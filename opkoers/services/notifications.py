@@ -1,39 +1,44 @@
-"""Notifications: created once per key, listed per user, marked read; the daily action reminders."""
+"""Notifications: created once per key, listed per user, marked read; the scheduled reminders."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from flask_babel import gettext as _
+from sqlalchemy import String, cast, exists, func, literal, select, union_all, update
+from sqlalchemy import case as sql_case
 
 from ..domain.actions import FINISHED
 from ..extensions import db
-from ..models import Action, Notification, User
+from ..labels import label
+from ..models import Action, CaseInvolvement, Meeting, MeetingParticipant, Notification, User
 from ..models.base import utcnow
-from ..timeutil import local_today
+from ..timeutil import LOCAL_TZ, local_today
+from . import insert_once, mail
 
 
 def notify(
-    user_id: int, key: str, kind: str, subject: str, url: str = "", case_id: int | None = None
+    user_id: int,
+    key: str,
+    kind: str,
+    subject: str,
+    url: str = "",
+    case_id: int | None = None,
+    email: str = "",
 ) -> bool:
-    """Create a notification unless one with this key exists; True when it was new.
-    The database's unique key decides, so two processes at once still create it once."""
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(Notification.__table__)
-        .values(
-            key=key,
-            user_id=user_id,
-            kind=kind,
-            subject=subject,
-            url=url,
-            case_id=case_id,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Notification.__table__.c.id)
+    """Create a notification unless one with this key exists; True when it was new. With an
+    e-mail address, the same news is also queued as an e-mail (once, under the same key)."""
+    new = insert_once(
+        Notification.__table__,
+        key=key,
+        user_id=user_id,
+        kind=kind,
+        subject=subject,
+        url=url,
+        case_id=case_id,
+        created_at=utcnow(),
     )
-    return db.session.execute(statement).first() is not None
+    if new and email:
+        mail.queue_notification(key, email, kind, subject, url, case_id)
+    return new
 
 
 def unread_count(user) -> int:
@@ -61,24 +66,88 @@ def mark_all_read(user) -> int:
     return result.rowcount
 
 
+def _action_reminder_rows(tomorrow):
+    """(action, case, description, due date, user, e-mail) for every unfinished action due by
+    tomorrow: the assigned user, or for an organisation its people involved in the case."""
+    unfinished = (Action.status.not_in(FINISHED), Action.due_on <= tomorrow)
+    columns = (Action.id, Action.case_id, Action.description, Action.due_on, User.id, User.email)
+    for_users = (
+        select(*columns).join(User, User.id == Action.assignee_user_id).where(*unfinished, User.active)
+    )
+    for_organisations = (
+        select(*columns)
+        .join(CaseInvolvement, CaseInvolvement.case_id == Action.case_id)
+        .join(User, User.id == CaseInvolvement.user_id)
+        .where(*unfinished, User.organisation_id == Action.assignee_organisation_id, User.active)
+    )
+    return db.session.execute(union_all(for_users, for_organisations)).all()
+
+
 def send_action_reminders(today=None) -> int:
-    """Remind each assignee (a user) of their actions due tomorrow and of those overdue.
-    Keyed by action and due date: running it again, or after days of downtime, adds nothing twice."""
+    """Remind each assignee of their actions due tomorrow and of those overdue (in the app and by
+    e-mail). Keyed by action, person and due date: running it again, or after days of downtime,
+    adds nothing twice."""
     today = today or local_today()
     tomorrow = today + timedelta(days=1)
+    created = 0
+    for action_id, case_id, description, due_on, user_id, email in _action_reminder_rows(tomorrow):
+        kind = "action_due_tomorrow" if due_on == tomorrow else "action_overdue"
+        key = f"{kind}:{action_id}:{user_id}:{due_on.isoformat()}"
+        url = f"/trajecten/{case_id}#action-{action_id}"
+        created += notify(user_id, key, kind, description, url=url, case_id=case_id, email=email)
+    return created
+
+
+def send_meeting_reminders(now=None) -> int:
+    """Remind each user at the table, the day before, of a planned meeting (also when the scheduler
+    only comes back on the day itself, before the start). Keyed by meeting, person and date."""
+    now = now or utcnow()
+    today = now.astimezone(LOCAL_TZ).date()
+    day_after_tomorrow = datetime.combine(today + timedelta(days=2), time(0), tzinfo=LOCAL_TZ)
     rows = db.session.execute(
-        select(Action.id, Action.case_id, Action.description, Action.due_on, Action.assignee_user_id)
-        .join(User, User.id == Action.assignee_user_id)
+        select(Meeting.id, Meeting.case_id, Meeting.kind, Meeting.starts_at, User.id, User.email)
+        .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+        .join(User, User.id == MeetingParticipant.user_id)
         .where(
-            Action.status.not_in(FINISHED),
-            Action.due_on <= tomorrow,
+            Meeting.status == "planned",
+            Meeting.starts_at > now,
+            Meeting.starts_at < day_after_tomorrow,
             User.active,
         )
     ).all()
     created = 0
-    for action_id, case_id, description, due_on, user_id in rows:
-        kind = "action_due_tomorrow" if due_on == tomorrow else "action_overdue"
-        key = f"{kind}:{action_id}:{due_on.isoformat()}"
-        url = f"/trajecten/{case_id}#action-{action_id}"
-        created += notify(user_id, key, kind, description, url=url, case_id=case_id)
+    for meeting_id, case_id, kind, starts_at, user_id, email in rows:
+        local = starts_at.astimezone(LOCAL_TZ)
+        key = f"meeting_reminder:{meeting_id}:{user_id}:{local.date().isoformat()}"
+        subject = f"{label('meeting_kind', kind)}, {local:%d-%m-%Y %H:%M}"
+        url = f"/bijeenkomsten/{meeting_id}"
+        created += notify(user_id, key, "meeting_reminder", subject, url=url, case_id=case_id, email=email)
+    return created
+
+
+def send_weekly_digest(today=None) -> int:
+    """Once a week per user with unfinished actions: how many are open and how many are late.
+    Keyed by user and ISO week, so the first run of each week sends it and later runs add nothing."""
+    today = today or local_today()
+    year, week, _weekday = today.isocalendar()
+    week_code = f"{year}-W{week:02d}"
+    overdue = func.sum(sql_case((Action.due_on < today, 1), else_=0))
+    rows = db.session.execute(
+        select(User.id, User.email, func.count(Action.id), overdue)
+        .join(Action, Action.assignee_user_id == User.id)
+        .where(
+            User.active,
+            Action.status.not_in(FINISHED),
+            ~exists().where(
+                Notification.key
+                == literal("weekly_digest:").concat(cast(User.id, String)).concat(f":{week_code}")
+            ),
+        )
+        .group_by(User.id, User.email)
+    ).all()
+    created = 0
+    for user_id, email, open_count, late in rows:
+        subject = _("%(open)s open acties, waarvan %(late)s te laat.", open=open_count, late=int(late or 0))
+        key = f"weekly_digest:{user_id}:{week_code}"
+        created += notify(user_id, key, "weekly_digest", subject, url="/acties", email=email)
     return created

@@ -1,0 +1,130 @@
+"""E-mail: queued in the outbox within the request's transaction, delivered by the scheduler with
+retries, so a save never waits for (or fails on) the mail server and nothing goes out twice."""
+
+import smtplib
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from .. import mailer
+from ..extensions import db
+from ..labels import label
+from ..models import OutboxMessage
+from ..models.base import utcnow
+from . import insert_once
+
+LEASE = timedelta(minutes=10)  # a message being sent by a process that died is retried after this
+
+
+def queue(
+    key: str, to: str, subject: str, body: str, case_id: int | None = None, ics: bytes = b"", method: str = ""
+) -> bool:
+    """Put an e-mail in the outbox unless one with this key is there; True when it was new."""
+    now = utcnow()
+    return insert_once(
+        OutboxMessage.__table__,
+        key=key,
+        to_address=to,
+        subject=subject[:300],
+        body=body,
+        ics=ics.decode() if ics else "",
+        ics_method=method,
+        case_id=case_id,
+        status="queued",
+        attempts=0,
+        next_attempt_at=now,
+        last_error="",
+        created_at=now,
+    )
+
+
+def link(path: str) -> str:
+    """A full address of a page, for e-mails and calendar entries."""
+    return current_app.config["PUBLIC_URL"] + path
+
+
+def queue_notification(key: str, to: str, kind: str, subject: str, url: str, case_id: int | None) -> bool:
+    """The e-mail that goes with a notification: what happened and a link, no client details."""
+    what = label("notification_kind", kind)
+    body = _(
+        "U heeft een nieuwe melding in Op Koers.\n\n%(what)s\n%(subject)s\n\nBekijk het hier: %(url)s",
+        what=what,
+        subject=subject,
+        url=link(url or "/meldingen"),
+    )
+    return queue(f"mail:{key}", to, _("Op Koers: %(what)s", what=what.rstrip(":")), body, case_id)
+
+
+def due_ids(limit: int = 200) -> list[int]:
+    """Messages waiting to be sent, and those whose sender died half-way (their lease ran out)."""
+    return db.session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status.in_(("queued", "sending")),
+            OutboxMessage.next_attempt_at <= utcnow(),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    ).all()
+
+
+def claim(message_id: int) -> bool:
+    """Take a message to send it; False when another scheduler process took it first."""
+    now = utcnow()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_(("queued", "sending")),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status="sending", next_attempt_at=now + LEASE)
+    )
+    return result.rowcount == 1
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait longer after each failure: 2, 4, 8 … minutes, at most six hours."""
+    return timedelta(minutes=min(2**attempts, 360))
+
+
+def deliver(message_id: int) -> bool:
+    """Send one claimed message (or keep it in the local outbox); on failure schedule a retry.
+    True when it went out."""
+    config = current_app.config
+    message = db.session.get(OutboxMessage, message_id)
+    message.attempts += 1
+    try:
+        if config["MAIL_TRANSPORT"] == "smtp":
+            email = mailer.compose(
+                config, message.to_address, message.subject, message.body, message.ics, message.ics_method
+            )
+            mailer.send(config, email)
+    except (OSError, smtplib.SMTPException) as error:
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+            message.status = "failed"
+        else:
+            message.status = "queued"
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        return False
+    message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
+    return True
+
+
+def outbox(user, page: int, per_page: int):
+    """The local outbox (development): the beheerder sees every message, others their own."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if user.role != "beheerder":
+        query = query.where(OutboxMessage.to_address == user.email)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def outbox_message(user, message_id: int) -> OutboxMessage | None:
+    """One message of the local outbox, if the user may read it."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or (user.role != "beheerder" and message.to_address != user.email):
+        return None
+    return message

@@ -1,0 +1,602 @@
+"""Round-table meetings: plan, change, cancel; invitations as e-mail with .ics; minutes, attendance,
+the prioritised problem; the calendar views and the personal calendar feed."""
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from .. import access, audit, ical
+from ..domain import RuleViolation
+from ..domain import case_status as lifecycle
+from ..domain import meetings as rules
+from ..domain.consent import VALID, consent_state
+from ..extensions import db
+from ..labels import label
+from ..models import (
+    Action,
+    Case,
+    CaseInvolvement,
+    Consent,
+    Intake,
+    IntakeProblem,
+    Meeting,
+    MeetingParticipant,
+    MinutesAddendum,
+    SelectionStep,
+    User,
+)
+from ..models.base import utcnow
+from ..timeutil import LOCAL_TZ, local_today
+from . import check_version, mail, notifications
+from .actions import case_actions
+
+MEETING_FIELDS = ("kind", "starts_at", "ends_at", "location", "video_link", "chair_id", "agenda")
+INVOLVED_ROLES = ("professional", "buurtteam")
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One participant as entered on the form."""
+
+    kind: str
+    user_id: int | None = None
+    name: str = ""
+    email: str = ""
+    relation: str = ""
+
+    @property
+    def identity(self) -> tuple:
+        """Who this is, independent of spelling: the same identity is the same participant."""
+        if self.kind == "user":
+            return ("user", self.user_id)
+        if self.kind in ("client", "coach"):
+            return (self.kind,)
+        return (self.kind, self.name.strip().lower(), self.email.strip().lower())
+
+
+def _identity(participant: MeetingParticipant) -> tuple:
+    return Participant(
+        participant.kind, participant.user_id, participant.name, participant.email, participant.relation
+    ).identity
+
+
+# ---------------------------------------------------------------- planning
+
+
+def find_clashes(user_ids, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None):
+    """Other meetings that user participants already have at that time."""
+    if not user_ids:
+        return []
+    query = (
+        select(User.name, Meeting.starts_at, Meeting.ends_at)
+        .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+        .join(User, User.id == MeetingParticipant.user_id)
+        .where(
+            MeetingParticipant.user_id.in_(user_ids),
+            Meeting.status != rules.CANCELLED,
+            Meeting.starts_at < ends_at,
+            Meeting.ends_at > starts_at,
+        )
+        .order_by(Meeting.starts_at, User.name)
+    )
+    if exclude_id is not None:
+        query = query.where(Meeting.id != exclude_id)
+    return [rules.Clash(name, start, end) for name, start, end in db.session.execute(query)]
+
+
+def _schedule(day: date, start: time, end: time, location: str, video_link: str):
+    starts_at, ends_at = rules.local_span(day, start, end)
+    if not (location or video_link):
+        raise RuleViolation("meeting_needs_place")
+    return starts_at, ends_at
+
+
+def _with_chair(participants: list[Participant], chair_id: int | None) -> list[Participant]:
+    """The chair takes part too; each identity once."""
+    if chair_id is not None:
+        participants = [Participant("user", chair_id), *participants]
+    unique = {}
+    for participant in participants:
+        unique.setdefault(participant.identity, participant)
+    return list(unique.values())
+
+
+def _check_clashes(participants, starts_at, ends_at, accept_clashes: bool, exclude_id=None) -> str:
+    user_ids = [p.user_id for p in participants if p.kind == "user"]
+    clashes = find_clashes(user_ids, starts_at, ends_at, exclude_id)
+    if clashes and not accept_clashes:
+        raise RuleViolation("meeting_clash", clashes=clashes)
+    return rules.clash_note(clashes)
+
+
+def _involve(actor, case: Case, participants: list[Participant]) -> None:
+    """Professionals and neighbourhood contacts at the table become involved in the case
+    (what they may see still depends on the consent)."""
+    user_ids = {p.user_id for p in participants if p.kind == "user"}
+    if not user_ids:
+        return
+    already = set(
+        db.session.scalars(
+            select(CaseInvolvement.user_id).where(
+                CaseInvolvement.case_id == case.id, CaseInvolvement.user_id.in_(user_ids)
+            )
+        )
+    )
+    for user in db.session.scalars(
+        select(User).where(User.id.in_(user_ids - already), User.role.in_(INVOLVED_ROLES)).order_by(User.id)
+    ):
+        involvement = CaseInvolvement(case_id=case.id, user_id=user.id, role_note=_("Deelnemer bijeenkomst"))
+        db.session.add(involvement)
+        audit.record(actor, "involvement_added", involvement, {"user": [None, user.name]}, case.id)
+
+
+def _new_participant(participant: Participant) -> MeetingParticipant:
+    return MeetingParticipant(
+        kind=participant.kind,
+        user_id=participant.user_id,
+        name=participant.name,
+        email=participant.email,
+        relation=participant.relation,
+    )
+
+
+def _renamed(changes: dict) -> dict:
+    """The trail names a meeting's kind and status apart from those of a case or a selection step."""
+    names = {"kind": "meeting_kind", "status": "meeting_status"}
+    return {names.get(field, field): values for field, values in changes.items()}
+
+
+def _describe(participants) -> list[str]:
+    return sorted(f"{label('participant_kind', p.kind)}: {p.display_name}" for p in participants)
+
+
+def plan_meeting(
+    actor,
+    case: Case,
+    *,
+    day: date,
+    start: time,
+    end: time,
+    participants: list[Participant],
+    accept_clashes: bool = False,
+    **fields,
+) -> Meeting:
+    """Plan a meeting for a case, invite everyone with an e-mail address, and involve the
+    professionals at the table. Refused with the clashes unless accept_clashes is given."""
+    if case.status == lifecycle.DECLINED:
+        raise RuleViolation("case_closed")
+    starts_at, ends_at = _schedule(day, start, end, fields["location"], fields["video_link"])
+    participants = _with_chair(participants, fields["chair_id"])
+    note = _check_clashes(participants, starts_at, ends_at, accept_clashes)
+    meeting = Meeting(
+        case_id=case.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        clash_note=note,
+        created_by_id=actor.id,
+        **{k: fields[k] for k in ("kind", "location", "video_link", "chair_id", "agenda")},
+    )
+    meeting.participants = [_new_participant(p) for p in participants]
+    db.session.add(meeting)
+    db.session.flush()
+    changes = audit.snapshot(meeting, MEETING_FIELDS)
+    changes["participants"] = [None, _describe(meeting.participants)]
+    if note:
+        changes["clash_note"] = [None, note]
+    audit.record(actor, "meeting_planned", meeting, _renamed(changes), case.id)
+    _involve(actor, case, participants)
+    _invite(meeting, meeting.participants)
+    return meeting
+
+
+def update_meeting(
+    actor,
+    meeting: Meeting,
+    version: int | None,
+    *,
+    day: date,
+    start: time,
+    end: time,
+    participants: list[Participant],
+    accept_clashes: bool = False,
+    **fields,
+) -> None:
+    """Change a planned meeting: the participants get an update, the ones taken off a cancellation,
+    the new ones an invitation."""
+    check_version(meeting, version)
+    rules.check_open(meeting.status, meeting.minutes_signed)
+    starts_at, ends_at = _schedule(day, start, end, fields["location"], fields["video_link"])
+    participants = _with_chair(participants, fields["chair_id"])
+    note = _check_clashes(participants, starts_at, ends_at, accept_clashes, exclude_id=meeting.id)
+    values = {k: fields[k] for k in ("kind", "location", "video_link", "chair_id", "agenda")}
+    values.update(starts_at=starts_at, ends_at=ends_at)
+    if note:
+        values["clash_note"] = note
+    changes = audit.apply_changes(meeting, values)
+
+    wanted = {p.identity: p for p in participants}
+    current = {_identity(p): p for p in meeting.participants}
+    removed = [p for key, p in current.items() if key not in wanted]
+    added = [_new_participant(p) for key, p in wanted.items() if key not in current]
+    for participant in removed:
+        meeting.participants.remove(participant)
+    meeting.participants.extend(added)
+    if removed or added:
+        changes["participants"] = [_describe(current.values()), _describe(meeting.participants)]
+    if rules.needs_update(changes):
+        meeting.sequence += 1
+    if changes:
+        meeting.updated_at = utcnow()  # the row is updated, so its version moves, also for participants
+        audit.record(actor, "meeting_updated", meeting, _renamed(changes), meeting.case_id)
+    _involve(actor, meeting.case, [p for p in participants if p.identity not in current])
+    _cancel_for(meeting, removed)
+    _invite(meeting, meeting.participants if rules.needs_update(changes) else added)
+
+
+def cancel_meeting(actor, meeting: Meeting, version: int | None, reason: str) -> None:
+    """Cancel a meeting: everyone invited gets a cancellation for their calendar."""
+    check_version(meeting, version)
+    rules.check_open(meeting.status, meeting.minutes_signed)
+    changes = audit.apply_changes(meeting, {"status": rules.CANCELLED, "cancel_reason": reason})
+    meeting.sequence += 1
+    audit.record(actor, "meeting_cancelled", meeting, _renamed(changes), meeting.case_id)
+    _cancel_for(meeting, meeting.participants)
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def calendar_event(meeting: Meeting, cancelled: bool = False) -> ical.CalendarEvent:
+    """The meeting as a calendar entry. No client name: calendars are shared and synced widely."""
+    return ical.CalendarEvent(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        summary=_(
+            "%(kind)s (traject %(case)s)", kind=label("meeting_kind", meeting.kind), case=meeting.case_id
+        ),
+        location=meeting.location or meeting.video_link,
+        description="\n".join(
+            line
+            for line in (
+                _("Video: %(link)s", link=meeting.video_link) if meeting.video_link else "",
+                _("Alles over deze bijeenkomst: %(url)s", url=mail.link(f"/bijeenkomsten/{meeting.id}")),
+            )
+            if line
+        ),
+        url=mail.link(f"/bijeenkomsten/{meeting.id}"),
+        cancelled=cancelled or meeting.status == rules.CANCELLED,
+        organizer=(meeting.chair.name, meeting.chair.email) if meeting.chair else None,
+        attendees=[(p.display_name, p.address) for p in meeting.participants if p.address],
+    )
+
+
+def _when(meeting: Meeting) -> str:
+    start, end = meeting.starts_at.astimezone(LOCAL_TZ), meeting.ends_at.astimezone(LOCAL_TZ)
+    return f"{start:%d-%m-%Y} {start:%H:%M}–{end:%H:%M}"
+
+
+def _invite(meeting: Meeting, participants) -> None:
+    """Queue an invitation (or update) with .ics for each of these participants with an address.
+    A meeting in the past is only recorded: nobody is invited to it."""
+    if meeting.starts_at <= utcnow():
+        return
+    db.session.flush()
+    event = calendar_event(meeting)
+    attachment = ical.invitation(event)
+    update = meeting.sequence > 0
+    subject = (_("Gewijzigd: %(what)s") if update else _("Uitnodiging: %(what)s")) % {"what": event.summary}
+    for participant in participants:
+        if not participant.address:
+            continue
+        body = _(
+            "Beste %(name)s,\n\nU bent uitgenodigd voor: %(what)s.\nWanneer: %(when)s\nWaar: %(where)s\n\n"
+            "In de bijlage staat de afspraak voor uw agenda.\n%(url)s",
+            name=participant.display_name,
+            what=event.summary,
+            when=_when(meeting),
+            where=event.location,
+            url=event.url,
+        )
+        key = f"invite:{meeting.id}:{meeting.sequence}:{participant.address.lower()}"
+        mail.queue(key, participant.address, subject, body, meeting.case_id, attachment, "REQUEST")
+        if participant.user_id:
+            kind = "meeting_changed" if update else "meeting_invited"
+            notifications.notify(
+                participant.user_id,
+                f"{kind}:{meeting.id}:{meeting.sequence}:{participant.user_id}",
+                kind,
+                f"{event.summary}, {_when(meeting)}",
+                url=f"/bijeenkomsten/{meeting.id}",
+                case_id=meeting.case_id,
+            )
+
+
+def _cancel_for(meeting: Meeting, participants) -> None:
+    """Queue a cancellation (.ics METHOD:CANCEL) for each of these participants with an address."""
+    if meeting.starts_at <= utcnow():
+        return
+    db.session.flush()
+    for participant in participants:
+        if not participant.address:
+            continue
+        event = replace(
+            calendar_event(meeting, cancelled=True),
+            attendees=[(participant.display_name, participant.address)],
+        )
+        body = _(
+            "Beste %(name)s,\n\nDeze afspraak gaat voor u niet door: %(what)s, %(when)s.\n"
+            "In de bijlage staat de afzegging voor uw agenda.",
+            name=participant.display_name,
+            what=event.summary,
+            when=_when(meeting),
+        )
+        key = f"cancel:{meeting.id}:{meeting.sequence}:{participant.address.lower()}"
+        subject = _("Gaat niet door: %(what)s", what=event.summary)
+        mail.queue(key, participant.address, subject, body, meeting.case_id, ical.invitation(event), "CANCEL")
+        if participant.user_id:
+            notifications.notify(
+                participant.user_id,
+                f"meeting_cancelled:{meeting.id}:{meeting.sequence}:{participant.user_id}",
+                "meeting_cancelled",
+                f"{event.summary}, {_when(meeting)}",
+                url=f"/bijeenkomsten/{meeting.id}",
+                case_id=meeting.case_id,
+            )
+
+
+# ---------------------------------------------------------------- during and after the meeting
+
+
+def record_attendance(actor, meeting: Meeting, present_ids: set[int]) -> None:
+    """Note who was there."""
+    rules.check_open(meeting.status, meeting.minutes_signed)
+    before = _describe(p for p in meeting.participants if p.attended)
+    for participant in meeting.participants:
+        participant.attended = participant.id in present_ids
+    after = _describe(p for p in meeting.participants if p.attended)
+    if before != after:
+        audit.record(actor, "attendance_recorded", meeting, {"present": [before, after]}, meeting.case_id)
+
+
+def save_minutes(actor, meeting: Meeting, version: int | None, minutes: str) -> None:
+    """Write or correct the minutes, until they are signed off."""
+    check_version(meeting, version)
+    rules.check_open(meeting.status, meeting.minutes_signed)
+    changes = audit.apply_changes(meeting, {"minutes": minutes})
+    if changes:
+        audit.record(actor, "minutes_saved", meeting, changes, meeting.case_id)
+
+
+def sign_minutes(actor, meeting: Meeting, version: int | None) -> None:
+    """Sign off the minutes: the meeting is held and its minutes are locked (corrections are addenda)."""
+    check_version(meeting, version)
+    rules.check_sign_off(meeting.status, meeting.minutes_signed, meeting.starts_at, utcnow(), meeting.minutes)
+    changes = audit.apply_changes(
+        meeting, {"status": rules.HELD, "minutes_signed_at": utcnow(), "minutes_signed_by_id": actor.id}
+    )
+    audit.record(actor, "minutes_signed", meeting, _renamed(changes), meeting.case_id)
+
+
+def add_addendum(actor, meeting: Meeting, text: str) -> MinutesAddendum:
+    """Add a correction or addition to signed minutes."""
+    if not meeting.minutes_signed:
+        raise RuleViolation("minutes_not_signed")
+    addendum = MinutesAddendum(meeting=meeting, text=text, author_id=actor.id, author_name=actor.name)
+    db.session.add(addendum)
+    audit.record(actor, "addendum_added", addendum, {"text": [None, text]}, meeting.case_id)
+    return addendum
+
+
+def record_priority(
+    actor, meeting: Meeting, version: int | None, problem: str, life_domain_id: int | None, solution: str
+) -> None:
+    """Record the problem the client puts first, in their own words, and how they would solve it."""
+    check_version(meeting, version)
+    rules.check_open(meeting.status, meeting.minutes_signed)
+    changes = audit.apply_changes(
+        meeting,
+        {
+            "prioritised_problem": problem,
+            "prioritised_life_domain_id": life_domain_id,
+            "client_solution": solution,
+        },
+    )
+    if changes:
+        audit.record(actor, "priority_recorded", meeting, changes, meeting.case_id)
+
+
+def case_problems(case: Case) -> list[IntakeProblem]:
+    """The client's problems per life domain, in the order the client puts them."""
+    return db.session.scalars(
+        select(IntakeProblem)
+        .join(Intake, Intake.id == IntakeProblem.intake_id)
+        .where(Intake.case_id == case.id)
+        .order_by(IntakeProblem.position, IntakeProblem.life_domain_id)
+    ).all()
+
+
+def move_problem(actor, case: Case, problem_id: int, direction: str) -> None:
+    """Move one of the client's problems a place up or down."""
+    problems = case_problems(case)
+    order = rules.moved([p.id for p in problems], problem_id, direction)
+    by_id = {p.id: p for p in problems}
+    before = [p.life_domain.name for p in problems]
+    for position, pid in enumerate(order, start=1):
+        by_id[pid].position = position
+    after = [by_id[pid].life_domain.name for pid in order]
+    if before != after:
+        audit.record(actor, "problems_reordered", problems[0].intake, {"order": [before, after]}, case.id)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _participants_loaded(meeting: Meeting) -> list[MeetingParticipant]:
+    return db.session.scalars(
+        select(MeetingParticipant)
+        .where(MeetingParticipant.meeting_id == meeting.id)
+        .options(joinedload(MeetingParticipant.user))
+        .order_by(MeetingParticipant.id)
+    ).all()
+
+
+def current_priority(case: Case) -> Meeting | None:
+    """The latest meeting where the client named the problem that comes first."""
+    return db.session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.case_id == case.id, Meeting.prioritised_problem != "", Meeting.status != rules.CANCELLED
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+
+
+def meeting_actions(meeting: Meeting) -> list[Action]:
+    """The actions agreed at this meeting."""
+    return [a for a in case_actions(meeting.case) if a.meeting_id == meeting.id]
+
+
+def meeting_page(meeting: Meeting) -> dict:
+    """Everything on the meeting page, in a fixed number of queries."""
+    return {
+        "participants": _participants_loaded(meeting),
+        "problems": case_problems(meeting.case),
+        "actions": meeting_actions(meeting),
+        "addenda": meeting.addenda,
+    }
+
+
+def preparation_pack(meeting: Meeting) -> dict:
+    """The one-page preparation pack: the client's story, the priority, the life domains, open
+    actions, decisions so far, what the consent covers, and the agenda."""
+    case = meeting.case
+    today = local_today()
+    consents = db.session.scalars(
+        select(Consent)
+        .where(Consent.case_id == case.id)
+        .options(selectinload(Consent.organisations))
+        .order_by(Consent.signed_on.desc())
+    ).all()
+    earlier = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.case_id == case.id, Meeting.status == rules.HELD, Meeting.id != meeting.id)
+        .order_by(Meeting.starts_at)
+    ).all()
+    return {
+        "intake": db.session.scalar(select(Intake).where(Intake.case_id == case.id)),
+        "priority": current_priority(case),
+        "problems": case_problems(case),
+        "open_actions": [a for a in case_actions(case) if a.status not in ("done", "cancelled")],
+        "steps": db.session.scalars(
+            select(SelectionStep).where(SelectionStep.case_id == case.id).order_by(SelectionStep.held_on)
+        ).all(),
+        "earlier_meetings": earlier,
+        "valid_consents": [
+            c for c in consents if consent_state(c.signed_on, c.valid_until, c.withdrawn_at, today) == VALID
+        ],
+        "participants": _participants_loaded(meeting),
+    }
+
+
+def case_meetings(case: Case) -> list[Meeting]:
+    """The meetings of a case, latest first."""
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.case_id == case.id)
+        .options(joinedload(Meeting.chair))
+        .order_by(Meeting.starts_at.desc())
+    ).all()
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week of this day."""
+    return day - timedelta(days=day.weekday())
+
+
+def _week_span(monday: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(monday, time(0), tzinfo=LOCAL_TZ)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=LOCAL_TZ)
+    return start, end
+
+
+def _mine(user):
+    return or_(
+        Meeting.chair_id == user.id,
+        Meeting.id.in_(select(MeetingParticipant.meeting_id).where(MeetingParticipant.user_id == user.id)),
+    )
+
+
+def week_meetings(user, monday: date, only_mine: bool) -> list[Meeting]:
+    """The meetings in one week (Monday to Sunday, Dutch time): the user's own, or the whole agenda
+    of the cases the user may see."""
+    start, end = _week_span(monday)
+    query = (
+        select(Meeting)
+        .join(Meeting.case)
+        .where(and_(Meeting.starts_at >= start, Meeting.starts_at < end), access.visible_cases(user))
+        .options(contains_eager(Meeting.case), joinedload(Meeting.chair))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    if only_mine:
+        query = query.where(_mine(user))
+    return db.session.scalars(query).unique().all()
+
+
+# ---------------------------------------------------------------- calendar feed
+
+FEED_PAST = timedelta(days=90)
+FEED_FUTURE = timedelta(days=400)
+
+
+def renew_calendar_token(actor) -> str:
+    """Give the user a new secret calendar address; the old address stops working."""
+    token = secrets.token_urlsafe(32)
+    actor.calendar_token = token
+    audit.record(actor, "calendar_feed_renewed", actor, {"calendar_feed": [None, "new"]})
+    return token
+
+
+def revoke_calendar_token(actor) -> None:
+    """Switch the personal calendar address off."""
+    actor.calendar_token = None
+    audit.record(actor, "calendar_feed_revoked", actor, {"calendar_feed": ["on", None]})
+
+
+def feed_owner(token: str) -> User | None:
+    """The active user whose calendar address has this secret."""
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    return user if user is not None and user.active and user.organisation.active else None
+
+
+def calendar_feed(user) -> bytes:
+    """The user's meetings from three months back to a year ahead, as a subscribable calendar.
+    Only meetings of cases the user may still see."""
+    now = utcnow()
+    meetings = (
+        db.session.scalars(
+            select(Meeting)
+            .join(Meeting.case)
+            .where(
+                _mine(user),
+                access.visible_cases(user),
+                Meeting.starts_at >= now - FEED_PAST,
+                Meeting.starts_at < now + FEED_FUTURE,
+            )
+            .options(
+                contains_eager(Meeting.case), joinedload(Meeting.chair), selectinload(Meeting.participants)
+            )
+            .order_by(Meeting.starts_at)
+        )
+        .unique()
+        .all()
+    )
+    return ical.feed([calendar_event(m) for m in meetings], _("Op Koers – %(name)s", name=user.name))
