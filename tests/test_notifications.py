@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from opkoers import jobs
 from opkoers.extensions import db
-from opkoers.models import Notification
-from opkoers.services import notifications
+from opkoers.models import Notification, OutboxMessage
+from opkoers.models.base import utcnow
+from opkoers.services import meetings, notifications
 from opkoers.timeutil import local_today
 
 TODAY = local_today()
@@ -91,3 +92,115 @@ def test_the_inbox_and_the_unread_count(login, factory):
     assert client.post("/meldingen/gelezen").status_code == 302
     assert "badge--count" not in client.get("/start").get_data(as_text=True)
     assert _count(user_id=user.id) == 2  # read, not gone
+
+
+def test_each_reminder_is_also_one_e_mail(app, factory):
+    user, _, _ = _world(factory)
+    notifications.send_action_reminders()
+    notifications.send_action_reminders()
+    mails = db.session.scalars(select(OutboxMessage)).all()
+    assert len(mails) == 2 and {m.to_address for m in mails} == {user.email}
+    assert all("Bekijk het hier: http" in m.body for m in mails)
+    assert all("Actie" not in m.subject for m in mails)  # the subject says what happened, not the details
+
+
+def test_an_action_for_an_organisation_reminds_its_people_involved_in_the_case(app, factory):
+    org = factory.organisation("Woningcorporatie", kind="woningcorporatie")
+    involved = factory.user("professional", org)
+    elsewhere = factory.user("professional", org)  # same organisation, not on this case
+    case = factory.case("in_progress", involved=[involved])
+    action = factory.action(case, organisation=org, due=TODAY - timedelta(days=1))
+    db.session.commit()
+    assert notifications.send_action_reminders() == 1
+    assert _count(user_id=involved.id, kind="action_overdue") == 1
+    assert _count(user_id=elsewhere.id) == 0
+    assert db.session.scalar(select(Notification.subject)) == action.description
+
+
+def _meeting_tomorrow(factory, **extra):
+    chair = factory.user("projectgroep")
+    pro = factory.user("professional")
+    case = factory.case("in_progress")
+    meeting = factory.meeting(case, chair, users=[pro], day=TODAY + timedelta(days=1), **extra)
+    db.session.commit()
+    return meeting, chair, pro
+
+
+def test_the_day_before_a_meeting_each_user_at_the_table_is_reminded_once(app, factory):
+    meeting, chair, pro = _meeting_tomorrow(factory)
+    factory.meeting(meeting.case, chair, users=[pro], day=TODAY + timedelta(days=2))  # not yet
+    db.session.commit()
+    assert notifications.send_meeting_reminders() == 2
+    assert notifications.send_meeting_reminders() == 0
+    assert _count(kind="meeting_reminder", user_id=pro.id) == 1
+    # Moved to the day after: a new reminder for the new date, the day before it.
+    meeting.starts_at += timedelta(days=1)
+    meeting.ends_at += timedelta(days=1)
+    db.session.commit()
+    later = utcnow() + timedelta(days=1)
+    assert notifications.send_meeting_reminders(now=later) == 2 + 2  # both meetings now fall tomorrow
+
+
+def test_no_reminder_for_a_cancelled_meeting(app, factory):
+    meeting, chair, _pro = _meeting_tomorrow(factory)
+    meetings.cancel_meeting(chair, meeting, meeting.version, "Gaat niet door.")
+    db.session.commit()
+    assert notifications.send_meeting_reminders() == 0
+
+
+def test_the_weekly_digest_comes_once_a_week(app, factory):
+    user, _, _ = _world(factory)
+    same_week = TODAY + timedelta(days=1 if TODAY.weekday() < 6 else -1)
+    assert notifications.send_weekly_digest(today=TODAY) == 1
+    assert notifications.send_weekly_digest(today=same_week) == 0
+    subject = db.session.scalar(select(Notification.subject).where(Notification.kind == "weekly_digest"))
+    assert subject == "3 open acties, waarvan 1 te laat."
+    assert notifications.send_weekly_digest(today=TODAY + timedelta(days=7)) == 1
+    assert _count(user_id=user.id, kind="weekly_digest") == 2
+
+
+def test_two_schedulers_deliver_each_e_mail_once(app, factory, monkeypatch):
+    import smtplib
+
+    sent = []
+
+    class RecordingSMTP:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self, context=None):
+            pass
+
+        def send_message(self, message):
+            sent.append(message["To"])
+
+    _world(factory)
+    notifications.send_action_reminders()
+    factory.meeting(
+        factory.case("in_progress"), factory.user("projectgroep"), users=[factory.user("professional")]
+    )
+    db.session.commit()
+    app.config.update(MAIL_TRANSPORT="smtp", MAIL_SERVER="smtp.example.org")
+    monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
+    results, failures = [], []
+
+    def run():
+        try:
+            results.append(jobs.deliver_mail(app))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    total = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert sum(results) == len(sent) == total == 4

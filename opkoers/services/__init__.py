@@ -14,9 +14,11 @@ def check_version(obj, submitted_version: int | None) -> None:
         raise RuleViolation("stale")
 
 
-def insert_once(table, **values) -> bool:
-    """Insert a row unless one with the same unique key exists; True when it was new.
-    The database's unique index decides, so two processes at once still insert it once."""
+def insert_new(table, rows: list[dict]) -> set[str]:
+    """Insert the rows whose unique key is not there yet; returns the keys that were new.
+    The database's unique index decides, so two processes at once still insert each row once."""
+    if not rows:
+        return set()
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return db.session.execute(statement.returning(table.c.id)).first() is not None
+    statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    return set(db.session.scalars(statement, rows))

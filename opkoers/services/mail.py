@@ -13,31 +13,41 @@ from ..extensions import db
 from ..labels import label
 from ..models import OutboxMessage
 from ..models.base import utcnow
-from . import insert_once
+from . import insert_new
 
 LEASE = timedelta(minutes=10)  # a message being sent by a process that died is retried after this
+
+
+def queue_many(messages: list[dict]) -> set[str]:
+    """Put e-mails in the outbox (dicts with key, to, subject, body and optionally case_id, ics,
+    method), each unless one with its key is there; returns the keys that were new."""
+    now = utcnow()
+    rows = [
+        {
+            "key": m["key"],
+            "to_address": m["to"],
+            "subject": m["subject"][:300],
+            "body": m["body"],
+            "ics": m["ics"].decode() if m.get("ics") else "",
+            "ics_method": m.get("method", ""),
+            "case_id": m.get("case_id"),
+            "status": "queued",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    return insert_new(OutboxMessage.__table__, rows)
 
 
 def queue(
     key: str, to: str, subject: str, body: str, case_id: int | None = None, ics: bytes = b"", method: str = ""
 ) -> bool:
-    """Put an e-mail in the outbox unless one with this key is there; True when it was new."""
-    now = utcnow()
-    return insert_once(
-        OutboxMessage.__table__,
-        key=key,
-        to_address=to,
-        subject=subject[:300],
-        body=body,
-        ics=ics.decode() if ics else "",
-        ics_method=method,
-        case_id=case_id,
-        status="queued",
-        attempts=0,
-        next_attempt_at=now,
-        last_error="",
-        created_at=now,
-    )
+    """Put one e-mail in the outbox unless one with this key is there; True when it was new."""
+    message = {"key": key, "to": to, "subject": subject, "body": body, "case_id": case_id, "ics": ics}
+    return bool(queue_many([message | {"method": method}]))
 
 
 def link(path: str) -> str:
@@ -45,7 +55,7 @@ def link(path: str) -> str:
     return current_app.config["PUBLIC_URL"] + path
 
 
-def queue_notification(key: str, to: str, kind: str, subject: str, url: str, case_id: int | None) -> bool:
+def notification_message(key: str, to: str, kind: str, subject: str, url: str, case_id) -> dict:
     """The e-mail that goes with a notification: what happened and a link, no client details."""
     what = label("notification_kind", kind)
     body = _(
@@ -54,7 +64,8 @@ def queue_notification(key: str, to: str, kind: str, subject: str, url: str, cas
         subject=subject,
         url=link(url or "/meldingen"),
     )
-    return queue(f"mail:{key}", to, _("Op Koers: %(what)s", what=what.rstrip(":")), body, case_id)
+    title = _("Op Koers: %(what)s", what=what.rstrip(":"))
+    return {"key": f"mail:{key}", "to": to, "subject": title, "body": body, "case_id": case_id}
 
 
 def due_ids(limit: int = 200) -> list[int]:

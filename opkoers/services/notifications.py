@@ -12,7 +12,28 @@ from ..labels import label
 from ..models import Action, CaseInvolvement, Meeting, MeetingParticipant, Notification, User
 from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ, local_today
-from . import insert_once, mail
+from . import insert_new, mail
+
+BATCH = 1000  # reminders are written in bulk, this many per statement
+NOTIFICATION_FIELDS = ("key", "user_id", "kind", "subject", "url", "case_id")
+
+
+def notify_many(items: list[dict]) -> int:
+    """Create the notifications (dicts with key, user_id, kind, subject, url, case_id and e-mail)
+    whose key is new; for those with an e-mail address the same news is queued as an e-mail (once,
+    under the same key). Returns how many were new."""
+    now = utcnow()
+    rows = [{f: item.get(f) for f in NOTIFICATION_FIELDS} | {"created_at": now} for item in items]
+    rows = [row | {"url": row["url"] or ""} for row in rows]
+    new = insert_new(Notification.__table__, rows)
+    mail.queue_many(
+        [
+            mail.notification_message(i["key"], i["email"], i["kind"], i["subject"], i["url"], i["case_id"])
+            for i in items
+            if i["key"] in new and i.get("email")
+        ]
+    )
+    return len(new)
 
 
 def notify(
@@ -24,21 +45,9 @@ def notify(
     case_id: int | None = None,
     email: str = "",
 ) -> bool:
-    """Create a notification unless one with this key exists; True when it was new. With an
-    e-mail address, the same news is also queued as an e-mail (once, under the same key)."""
-    new = insert_once(
-        Notification.__table__,
-        key=key,
-        user_id=user_id,
-        kind=kind,
-        subject=subject,
-        url=url,
-        case_id=case_id,
-        created_at=utcnow(),
-    )
-    if new and email:
-        mail.queue_notification(key, email, kind, subject, url, case_id)
-    return new
+    """Create one notification unless one with this key exists; True when it was new."""
+    item = {"key": key, "user_id": user_id, "kind": kind, "subject": subject, "url": url, "case_id": case_id}
+    return notify_many([item | {"email": email}]) == 1
 
 
 def unread_count(user) -> int:
@@ -67,18 +76,32 @@ def mark_all_read(user) -> int:
 
 
 def _action_reminder_rows(tomorrow):
-    """(action, case, description, due date, user, e-mail) for every unfinished action due by
-    tomorrow: the assigned user, or for an organisation its people involved in the case."""
-    unfinished = (Action.status.not_in(FINISHED), Action.due_on <= tomorrow)
-    columns = (Action.id, Action.case_id, Action.description, Action.due_on, User.id, User.email)
-    for_users = (
-        select(*columns).join(User, User.id == Action.assignee_user_id).where(*unfinished, User.active)
+    """(action, case, description, due date, user, e-mail, key) for every unfinished action due by
+    tomorrow that has no reminder yet: for the assigned user, or for an organisation its people
+    involved in the case. The key is built in SQL, so reminders already sent are skipped there."""
+    kind = sql_case(
+        (Action.due_on == tomorrow, literal("action_due_tomorrow:")), else_=literal("action_overdue:")
     )
+    key = (
+        kind.concat(cast(Action.id, String))
+        .concat(":")
+        .concat(cast(User.id, String))
+        .concat(":")
+        .concat(cast(Action.due_on, String))
+    )
+    condition = (
+        Action.status.not_in(FINISHED),
+        Action.due_on <= tomorrow,
+        User.active,
+        ~exists().where(Notification.key == key),
+    )
+    columns = (Action.id, Action.case_id, Action.description, Action.due_on, User.id, User.email, key)
+    for_users = select(*columns).join(User, User.id == Action.assignee_user_id).where(*condition)
     for_organisations = (
         select(*columns)
         .join(CaseInvolvement, CaseInvolvement.case_id == Action.case_id)
         .join(User, User.id == CaseInvolvement.user_id)
-        .where(*unfinished, User.organisation_id == Action.assignee_organisation_id, User.active)
+        .where(*condition, User.organisation_id == Action.assignee_organisation_id)
     )
     return db.session.execute(union_all(for_users, for_organisations)).all()
 
@@ -89,13 +112,23 @@ def send_action_reminders(today=None) -> int:
     adds nothing twice."""
     today = today or local_today()
     tomorrow = today + timedelta(days=1)
-    created = 0
-    for action_id, case_id, description, due_on, user_id, email in _action_reminder_rows(tomorrow):
-        kind = "action_due_tomorrow" if due_on == tomorrow else "action_overdue"
-        key = f"{kind}:{action_id}:{user_id}:{due_on.isoformat()}"
-        url = f"/trajecten/{case_id}#action-{action_id}"
-        created += notify(user_id, key, kind, description, url=url, case_id=case_id, email=email)
-    return created
+    items = [
+        {
+            "key": key,
+            "user_id": user_id,
+            "kind": key.partition(":")[0],
+            "subject": description,
+            "url": f"/trajecten/{case_id}#action-{action_id}",
+            "case_id": case_id,
+            "email": email,
+        }
+        for action_id, case_id, description, _due, user_id, email, key in _action_reminder_rows(tomorrow)
+    ]
+    return _in_batches(items)
+
+
+def _in_batches(items: list[dict]) -> int:
+    return sum(notify_many(items[i : i + BATCH]) for i in range(0, len(items), BATCH))
 
 
 def send_meeting_reminders(now=None) -> int:
@@ -115,14 +148,21 @@ def send_meeting_reminders(now=None) -> int:
             User.active,
         )
     ).all()
-    created = 0
+    items = []
     for meeting_id, case_id, kind, starts_at, user_id, email in rows:
         local = starts_at.astimezone(LOCAL_TZ)
-        key = f"meeting_reminder:{meeting_id}:{user_id}:{local.date().isoformat()}"
-        subject = f"{label('meeting_kind', kind)}, {local:%d-%m-%Y %H:%M}"
-        url = f"/bijeenkomsten/{meeting_id}"
-        created += notify(user_id, key, "meeting_reminder", subject, url=url, case_id=case_id, email=email)
-    return created
+        items.append(
+            {
+                "key": f"meeting_reminder:{meeting_id}:{user_id}:{local.date().isoformat()}",
+                "user_id": user_id,
+                "kind": "meeting_reminder",
+                "subject": f"{label('meeting_kind', kind)}, {local:%d-%m-%Y %H:%M}",
+                "url": f"/bijeenkomsten/{meeting_id}",
+                "case_id": case_id,
+                "email": email,
+            }
+        )
+    return _in_batches(items)
 
 
 def send_weekly_digest(today=None) -> int:
@@ -145,9 +185,18 @@ def send_weekly_digest(today=None) -> int:
         )
         .group_by(User.id, User.email)
     ).all()
-    created = 0
-    for user_id, email, open_count, late in rows:
-        subject = _("%(open)s open acties, waarvan %(late)s te laat.", open=open_count, late=int(late or 0))
-        key = f"weekly_digest:{user_id}:{week_code}"
-        created += notify(user_id, key, "weekly_digest", subject, url="/acties", email=email)
-    return created
+    items = [
+        {
+            "key": f"weekly_digest:{user_id}:{week_code}",
+            "user_id": user_id,
+            "kind": "weekly_digest",
+            "subject": _(
+                "%(open)s open acties, waarvan %(late)s te laat.", open=open_count, late=int(late or 0)
+            ),
+            "url": "/acties",
+            "case_id": None,
+            "email": email,
+        }
+        for user_id, email, open_count, late in rows
+    ]
+    return _in_batches(items)
