@@ -1,14 +1,16 @@
 """Demo data for trying Op Koers: organisations and neighbourhoods of Houten, one account per role,
-and five clients at different steps. Loaded only in demo mode, through the same services as the UI."""
+and five clients at different steps (one with a held and a planned round table). Loaded only in
+demo mode, through the same services as the UI."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
 from .models import LifeDomain, User
-from .services import actions, admin, agreements, cases, intake
+from .services import actions, admin, agreements, cases, intake, meetings
+from .services.meetings import Participant
 from .timeutil import local_today
 
 ORGANISATIONS = (
@@ -48,6 +50,64 @@ def load_demo_data() -> bool:
     db.session.flush()
     _demo_clients(users, orgs, hoods)
     return True
+
+
+def _demo_meetings(pg, prof, contact, case):
+    """A round table held ten days ago (minuted, with the client's priority) and one next week."""
+    today = local_today()
+    debts = db.session.scalar(select(LifeDomain).where(LifeDomain.code == "schulden"))
+    at_the_table = [
+        Participant("user", prof.id),
+        Participant("client", name=case.client.name, email=case.client.email),
+        Participant("network", name="Anja Janssen", relation="dochter"),
+    ]
+    place = {
+        "kind": "round_table",
+        "location": "Gemeentehuis Houten, kamer 3",
+        "video_link": "",
+        "chair_id": pg.id,
+    }
+    held = meetings.plan_meeting(
+        pg,
+        case,
+        day=today - timedelta(days=10),
+        start=time(10),
+        end=time(11, 30),
+        participants=at_the_table,
+        agenda="1. Kennismaken\n2. Wat komt voor Kees op de eerste plaats?\n3. Afspraken",
+        **place,
+    )
+    meetings.record_attendance(pg, held, {p.id for p in held.participants})
+    meetings.record_priority(
+        pg,
+        held,
+        held.version,
+        '"Dat het licht aan blijft. En dat ik weer kan slapen."',
+        debts.id,
+        "Elke maand een vast bedrag aflossen dat ik kan betalen.",
+    )
+    db.session.flush()
+    meetings.save_minutes(
+        pg,
+        held,
+        held.version,
+        "Kees vertelt dat de energieleverancier de levering wil stoppen. De schuld is ongeveer € 1.400.\n"
+        "Afgesproken: eerst een betalingsregeling, daarna de aanvraag bijzondere bijstand.",
+    )
+    db.session.flush()
+    meetings.sign_minutes(pg, held, held.version)
+    meetings.plan_meeting(
+        pg,
+        case,
+        day=today + timedelta(days=7),
+        start=time(14),
+        end=time(15),
+        participants=[*at_the_table, Participant("user", contact.id)],
+        agenda="1. Hoe staat het met de afspraken?\n2. Voorbereiden overdracht aan het buurtteam",
+        accept_clashes=True,
+        **place,
+    )
+    return held
 
 
 def _referral(actor, hood, name, born, address, reason, crisis_kind=None, days_ago=20, **extra):
@@ -213,6 +273,7 @@ def _demo_clients(users, orgs, hoods) -> None:
     )
     agreements.start_plan(pg, running)
     cases.add_involvement(pg, running, prof.id, "schuldhulpverlener")
+    held = _demo_meetings(pg, prof, users["buurtteam"], running)
     for description, who, days in (
         ("Betalingsregeling met de energieleverancier maken", {"assignee_user_id": prof.id}, -2),
         (
@@ -229,9 +290,9 @@ def _demo_clients(users, orgs, hoods) -> None:
             description=description,
             assignee_kind=kind,
             due_on=today + timedelta(days=days),
+            meeting_id=held.id,
             **who,
         )
-    cases.add_involvement(pg, running, users["buurtteam"].id, "contactpersoon buurtteam")
 
     declined = _referral(
         pg,

@@ -261,27 +261,30 @@ def _choices(forms: dict) -> dict:
     return forms
 
 
-def _page(meeting, section: str | None = None, status: int = 200, message: str | None = None, **forms):
-    """The meeting page, or one section of it for htmx; forms given replace the fresh ones (with the
-    user's input and errors)."""
+def _page(meeting, section=None, status=200, message=None, also=(), **forms):
+    """The meeting page, or one section of it for htmx (with the sections in `also` swapped out of
+    band); forms given replace the fresh ones (with the user's input and errors)."""
     context = {**_forms(meeting), **forms}
     _choices(context)
     context.update(meetings.meeting_page(meeting), meeting=meeting, case=meeting.case, message=message)
     context["attendance_form"].present.choices = [(p.id, p.display_name) for p in context["participants"]]
+    context["section"] = section
     if section and _in_place():
-        context["section"] = section
-        return render_template(f"meetings/_section_{section}.html", **context), status
+        html = render_template(f"meetings/_section_{section}.html", oob=True, **context)
+        for other in also:
+            html += render_template(f"meetings/_section_{other}.html", swap_oob=True, **context)
+        return html, status
     return render_template("meetings/detail.html", **context), status
 
 
-def _saved(meeting, section: str):
+def _saved(meeting, section: str, also=()):
     if _in_place():
-        return _page(meeting, section)
+        return _page(meeting, section, also=also)
     flash(_("Opgeslagen."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"section-{section}"))
 
 
-def _change(meeting, section: str, form_name: str, form, change):
+def _change(meeting, section: str, form_name: str, form, change, also=()):
     """Validate, call the one service, answer with the section (htmx) or the page."""
     if form.validate_on_submit():
         try:
@@ -300,7 +303,7 @@ def _change(meeting, section: str, form_name: str, form, change):
                 rule_message(error),
                 **{form_name: form},
             )
-        return _saved(meeting, section)
+        return _saved(meeting, section, also)
     return _page(meeting, section, 422, **{form_name: form})
 
 
@@ -400,6 +403,7 @@ def sign(meeting_id: int):
         "sign_form",
         form,
         lambda: meetings.sign_minutes(current_user, meeting, form.version.data),
+        also=("participants", "priority"),  # signed minutes lock these too
     )
 
 
