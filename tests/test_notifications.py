@@ -3,6 +3,7 @@
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from opkoers import jobs
@@ -204,3 +205,27 @@ def test_two_schedulers_deliver_each_e_mail_once(app, factory, monkeypatch):
     assert failures == []
     total = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert sum(results) == len(sent) == total == 4
+
+
+def test_a_crash_half_way_through_a_batch_loses_nothing_and_doubles_nothing(app, factory, monkeypatch):
+    user, _, _ = _world(factory)
+    db.session.commit()
+    real = notifications.notify_many
+    calls = []
+
+    def crash_on_the_second_batch(items):
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise RuntimeError("scheduler killed")
+        return real(items)
+
+    monkeypatch.setattr(notifications, "BATCH", 1)
+    monkeypatch.setattr(notifications, "notify_many", crash_on_the_second_batch)
+    with pytest.raises(RuntimeError):
+        jobs.action_reminders(app)  # the job's transaction is rolled back with the crash
+    assert _count() == 0
+    db.session.rollback()  # (SQLite: end the test's own read before the job writes)
+    monkeypatch.setattr(notifications, "notify_many", real)
+    assert jobs.action_reminders(app) == 2
+    assert jobs.action_reminders(app) == 0
+    assert _count(user_id=user.id) == 2
