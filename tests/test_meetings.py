@@ -62,7 +62,7 @@ def _event(message):
 
 
 FOUR = [
-    Participant("client", name="Fatima El Amrani", email="client@example.org"),
+    Participant("client", name="Cliënt Zelf", email="client@example.org"),
     Participant("coach", name="Coach Jansen", email="coach@example.org"),
     Participant("network", name="Tante Ria", relation="tante", email="ria@example.org"),
     Participant("guest", name="Mr. De Wit", email="dewit@example.org"),
@@ -74,11 +74,14 @@ FOUR = [
 
 def test_everyone_with_an_address_gets_a_valid_invitation(table):
     case, chair, pros = table
-    meeting = _plan(case, chair, pros, participants=[Participant("user", p.id) for p in pros] + FOUR)
+    client = Participant("client", name=case.client.name, email="client@example.org")
+    people = [*(Participant("user", p.id) for p in pros), client, *FOUR[1:]]
+    meeting = _plan(case, chair, pros, participants=people)
     db.session.commit()
     mails = _mails(meeting)
     expected = {chair.email, pros[0].email, pros[1].email} | {p.email for p in FOUR}
     assert {m.to_address for m in mails} == expected
+    users = {chair.email, pros[0].email, pros[1].email}
     for message in mails:
         calendar, event = _event(message)
         assert calendar["METHOD"] == "REQUEST" and calendar["VERSION"] == "2.0" and calendar["PRODID"]
@@ -87,9 +90,11 @@ def test_everyone_with_an_address_gets_a_valid_invitation(table):
         assert event.decoded("DTSTART") == start.astimezone(UTC)
         assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=1, minutes=30)
         assert str(event["LOCATION"]) == "Stadhuis, kamer 2"
-        assert case.client.name not in message.ics  # calendars are shared and synced: no client name
+        if message.to_address != client.email:  # calendars are shared and synced: no client name
+            assert case.client.name not in message.ics and case.client.name not in message.body
         attendees = {str(a).removeprefix("mailto:") for a in event["ATTENDEE"]}
-        assert attendees == expected
+        assert attendees == users | {message.to_address}  # the client, network, guests: only themselves
+        assert ("/bijeenkomsten/" in message.ics) is (message.to_address in users)
         assert str(event["ORGANIZER"]) == f"mailto:{chair.email}"
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..services import actions, housekeeping
+from ..services import actions, housekeeping, meetings
 from ..services import dashboard as overview
 from .requests import safe_local_path
 
@@ -27,6 +27,7 @@ def dashboard():
         overview=overview.case_overview(current_user),
         overdue_count=overdue_count,
         overdue=overdue,
+        upcoming=meetings.upcoming_meetings(current_user),
     )
 
 

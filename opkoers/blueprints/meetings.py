@@ -432,6 +432,7 @@ def preparation(meeting_id: int):
 @bp.get("/bijeenkomsten/<int:meeting_id>/agenda.ics")
 def ics(meeting_id: int):
     meeting = access.meeting_or_404(meeting_id)
+    log_access(meeting.case, "meeting_ics", "download")
     body = ical.invitation(meetings.calendar_event(meeting))
     return Response(
         body,

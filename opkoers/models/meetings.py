@@ -101,7 +101,10 @@ class MeetingParticipant(db.Model):
 
     @property
     def address(self) -> str:
-        return self.user.email if self.user is not None else self.email
+        """Where invitations go; a switched-off account gets none."""
+        if self.user is not None:
+            return self.user.email if self.user.active else ""
+        return self.email
 
 
 class MinutesAddendum(db.Model):

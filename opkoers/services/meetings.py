@@ -250,8 +250,20 @@ def cancel_meeting(actor, meeting: Meeting, version: int | None, reason: str) ->
 # ---------------------------------------------------------------- invitations
 
 
-def calendar_event(meeting: Meeting, cancelled: bool = False) -> ical.CalendarEvent:
-    """The meeting as a calendar entry. No client name: calendars are shared and synced widely."""
+def calendar_event(meeting: Meeting, recipient: MeetingParticipant | None = None, cancelled=False):
+    """The meeting as a calendar entry: for a user's own calendar, or for one recipient of an
+    invitation. No client name in it: calendars are shared and synced widely. Attendees are the
+    professionals at the table (and the recipient); the client, their network and guests see only
+    themselves, and get no link to pages they cannot open."""
+    for_user = recipient is None or recipient.user_id is not None
+    attendees = [(p.display_name, p.address) for p in meeting.participants if p.user_id and p.address]
+    if recipient is not None and recipient.user_id is None:
+        attendees.append((recipient.display_name, recipient.address))
+    url = mail.link(f"/bijeenkomsten/{meeting.id}") if for_user else ""
+    lines = (
+        _("Video: %(link)s", link=meeting.video_link) if meeting.video_link else "",
+        _("Alles over deze bijeenkomst: %(url)s", url=url) if url else "",
+    )
     return ical.CalendarEvent(
         uid=meeting.uid,
         sequence=meeting.sequence,
@@ -261,18 +273,11 @@ def calendar_event(meeting: Meeting, cancelled: bool = False) -> ical.CalendarEv
             "%(kind)s (traject %(case)s)", kind=label("meeting_kind", meeting.kind), case=meeting.case_id
         ),
         location=meeting.location or meeting.video_link,
-        description="\n".join(
-            line
-            for line in (
-                _("Video: %(link)s", link=meeting.video_link) if meeting.video_link else "",
-                _("Alles over deze bijeenkomst: %(url)s", url=mail.link(f"/bijeenkomsten/{meeting.id}")),
-            )
-            if line
-        ),
-        url=mail.link(f"/bijeenkomsten/{meeting.id}"),
+        description="\n".join(line for line in lines if line),
+        url=url,
         cancelled=cancelled or meeting.status == rules.CANCELLED,
         organizer=(meeting.chair.name, meeting.chair.email) if meeting.chair else None,
-        attendees=[(p.display_name, p.address) for p in meeting.participants if p.address],
+        attendees=attendees,
     )
 
 
@@ -281,19 +286,32 @@ def _when(meeting: Meeting) -> str:
     return f"{start:%d-%m-%Y} {start:%H:%M}–{end:%H:%M}"
 
 
+def _notify_user(participant: MeetingParticipant, meeting: Meeting, kind: str, summary: str) -> None:
+    if participant.user_id:
+        notifications.notify(
+            participant.user_id,
+            f"{kind}:{meeting.id}:{meeting.sequence}:{participant.user_id}",
+            kind,
+            f"{summary}, {_when(meeting)}",
+            url=f"/bijeenkomsten/{meeting.id}",
+            case_id=meeting.case_id,
+        )
+
+
 def _invite(meeting: Meeting, participants) -> None:
     """Queue an invitation (or update) with .ics for each of these participants with an address.
     A meeting in the past is only recorded: nobody is invited to it."""
     if meeting.starts_at <= utcnow():
         return
     db.session.flush()
-    event = calendar_event(meeting)
-    attachment = ical.invitation(event)
     update = meeting.sequence > 0
-    subject = (_("Gewijzigd: %(what)s") if update else _("Uitnodiging: %(what)s")) % {"what": event.summary}
     for participant in participants:
         if not participant.address:
             continue
+        event = calendar_event(meeting, participant)
+        subject = (_("Gewijzigd: %(what)s") if update else _("Uitnodiging: %(what)s")) % {
+            "what": event.summary
+        }
         body = _(
             "Beste %(name)s,\n\nU bent uitgenodigd voor: %(what)s.\nWanneer: %(when)s\nWaar: %(where)s\n\n"
             "In de bijlage staat de afspraak voor uw agenda.\n%(url)s",
@@ -304,17 +322,10 @@ def _invite(meeting: Meeting, participants) -> None:
             url=event.url,
         )
         key = f"invite:{meeting.id}:{meeting.sequence}:{participant.address.lower()}"
-        mail.queue(key, participant.address, subject, body, meeting.case_id, attachment, "REQUEST")
-        if participant.user_id:
-            kind = "meeting_changed" if update else "meeting_invited"
-            notifications.notify(
-                participant.user_id,
-                f"{kind}:{meeting.id}:{meeting.sequence}:{participant.user_id}",
-                kind,
-                f"{event.summary}, {_when(meeting)}",
-                url=f"/bijeenkomsten/{meeting.id}",
-                case_id=meeting.case_id,
-            )
+        mail.queue(
+            key, participant.address, subject, body, meeting.case_id, ical.invitation(event), "REQUEST"
+        )
+        _notify_user(participant, meeting, "meeting_changed" if update else "meeting_invited", event.summary)
 
 
 def _cancel_for(meeting: Meeting, participants) -> None:
@@ -326,7 +337,7 @@ def _cancel_for(meeting: Meeting, participants) -> None:
         if not participant.address:
             continue
         event = replace(
-            calendar_event(meeting, cancelled=True),
+            calendar_event(meeting, participant, cancelled=True),
             attendees=[(participant.display_name, participant.address)],
         )
         body = _(
@@ -339,15 +350,7 @@ def _cancel_for(meeting: Meeting, participants) -> None:
         key = f"cancel:{meeting.id}:{meeting.sequence}:{participant.address.lower()}"
         subject = _("Gaat niet door: %(what)s", what=event.summary)
         mail.queue(key, participant.address, subject, body, meeting.case_id, ical.invitation(event), "CANCEL")
-        if participant.user_id:
-            notifications.notify(
-                participant.user_id,
-                f"meeting_cancelled:{meeting.id}:{meeting.sequence}:{participant.user_id}",
-                "meeting_cancelled",
-                f"{event.summary}, {_when(meeting)}",
-                url=f"/bijeenkomsten/{meeting.id}",
-                case_id=meeting.case_id,
-            )
+        _notify_user(participant, meeting, "meeting_cancelled", event.summary)
 
 
 # ---------------------------------------------------------------- during and after the meeting
@@ -547,6 +550,23 @@ def week_meetings(user, monday: date, only_mine: bool) -> list[Meeting]:
     if only_mine:
         query = query.where(_mine(user))
     return db.session.scalars(query).unique().all()
+
+
+def upcoming_meetings(user, limit: int = 5) -> list[Meeting]:
+    """The user's next planned meetings (of cases they may see)."""
+    return db.session.scalars(
+        select(Meeting)
+        .join(Meeting.case)
+        .where(
+            _mine(user),
+            access.visible_cases(user),
+            Meeting.status == rules.PLANNED,
+            Meeting.ends_at > utcnow(),
+        )
+        .options(contains_eager(Meeting.case))
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(limit)
+    ).all()
 
 
 # ---------------------------------------------------------------- calendar feed
