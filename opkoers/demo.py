@@ -290,7 +290,7 @@ def _demo_clients(users, orgs, hoods) -> None:
             description=description,
             assignee_kind=kind,
             due_on=today + timedelta(days=days),
-            meeting_id=held.id,
+            meeting=held,
             **who,
         )
 

@@ -138,6 +138,7 @@ LABELS = {
         "record_plan_signed": _l("Laat de cliënt het plan van aanpak tekenen."),
         "start": _l("Alles is rond. Start de uitvoering van het plan."),
         "round_table": _l("Plan een doorbraaktafel."),
+        "follow_actions": _l("Volg de afgesproken acties. Plan een nieuwe bijeenkomst als dat nodig is."),
         "renew_consent": _l(
             "Er is geen geldige machtiging meer. Leg een nieuwe machtiging vast, anders kunnen de "
             "professionals het dossier niet zien."
@@ -271,7 +272,7 @@ LABELS = {
         "prioritised_life_domain_id": _l("Leefgebied van het probleem"),
         "client_solution": _l("Oplossing volgens de cliënt"),
         "order": _l("Volgorde"),
-        "meeting_id": _l("Bijeenkomst"),
+        "meeting": _l("Bijeenkomst"),
         "calendar_feed": _l("Agenda-adres"),
     },
 }

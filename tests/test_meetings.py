@@ -321,7 +321,7 @@ def test_an_action_agreed_at_the_meeting_belongs_to_it(table):
     actions.add_action(
         chair,
         case,
-        meeting_id=meeting.id,
+        meeting=meeting,
         description="Huur regelen",
         assignee_kind="user",
         assignee_user_id=pros[0].id,

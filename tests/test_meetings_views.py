@@ -231,6 +231,33 @@ def test_the_meeting_page_is_filled_in_live_with_htmx(login, factory, table):
     assert "Actie 0" in mine and "Actie 2" in mine and "Actie 1" not in mine
 
 
+def test_every_mistake_in_the_plan_is_shown_at_once(login, table):
+    case, chair, pros = table
+    data = _form(chair, pros, end="13:00", location="", coach_email="geen-adres")
+    page = login(chair).post(f"/trajecten/{case.id}/bijeenkomsten/nieuw", data=data).get_data(as_text=True)
+    for message in (
+        "De eindtijd moet na de begintijd",
+        "Vul een plaats of een videolink in",
+        "geldig e-mailadres",
+    ):
+        assert message in page
+    assert page.count('aria-invalid="true"') == 3
+
+
+def test_a_new_action_is_not_due_in_the_past(login, factory, table):
+    case, chair, pros = table
+    meeting = factory.meeting(case, chair, users=pros)
+    db.session.commit()
+    data = {
+        "description": "Bellen",
+        "assignee_kind": "client",
+        "due_on": (local_today() - timedelta(days=1)).isoformat(),
+    }
+    response = login(chair).post(f"/bijeenkomsten/{meeting.id}/acties", headers=HX, data=data)
+    assert response.status_code == 422 and "Deze datum is al voorbij" in response.get_data(as_text=True)
+    assert _count(Action) == 0
+
+
 def test_without_javascript_the_page_comes_back_with_the_errors(login, factory, table):
     case, chair, pros = table
     meeting = factory.meeting(case, chair, users=pros)

@@ -1,12 +1,14 @@
 """'My actions' across cases, and the two-click updates on one action (status, progress note)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..domain import RuleViolation
 from ..extensions import db, htmx
 from ..forms.actions import ActionNoteForm, ActionStatusForm
+from ..labels import label
 from ..messages import rule_message
 from ..models import Action
 from ..services import actions
@@ -36,10 +38,11 @@ def _action_or_404(action_id: int) -> Action:
     return action
 
 
-def _answer(action: Action, next_url: str | None, message: str | None = None, status: int = 200):
+def _answer(action: Action, next_url: str | None, message: str | None = None, status: int = 200, saved=None):
     """The updated action in place (htmx), or back to the page the user came from."""
     if htmx and not htmx.boosted:
-        return render_template("actions/_action.html", action=action, message=message, show_case=True), status
+        context = {"action": action, "message": message, "action_saved": saved, "show_case": True}
+        return render_template("actions/_action.html", **context), status
     if message:
         flash(message, "error")
     return redirect(safe_local_path(next_url, url_for("cases.detail", case_id=action.case_id)))
@@ -57,7 +60,8 @@ def status(action_id: int):
         db.session.rollback()
         action = db.session.get(Action, action_id)
         return _answer(action, form.next.data, rule_message(error), 409)
-    return _answer(action, form.next.data)
+    saved = _("De status is nu: %(status)s.", status=label("action_status", action.status))
+    return _answer(action, form.next.data, saved=saved)
 
 
 @bp.post("/<int:action_id>/notitie")
@@ -67,4 +71,4 @@ def note(action_id: int):
     if not form.validate_on_submit():
         return _answer(action, form.next.data, form.text.errors[0] if form.text.errors else None, 422)
     actions.add_action_note(current_user, action, form.text.data)
-    return _answer(action, form.next.data)
+    return _answer(action, form.next.data, saved=_("De notitie is opgeslagen."))

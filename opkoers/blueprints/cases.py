@@ -16,7 +16,7 @@ from ..domain.case_status import check_intake_open
 from ..domain.consent import one_year_after
 from ..domain.selection import STEP_KINDS
 from ..extensions import db, htmx
-from ..forms.actions import ActionForm
+from ..forms.actions import ActionForm, NewActionForm
 from ..forms.cases import (
     ConsentForm,
     ContractForm,
@@ -473,7 +473,8 @@ def action_choices(form: ActionForm, action=None) -> None:
 
 
 def _action_form(action=None) -> ActionForm:
-    form = ActionForm(obj=action if request.method == "GET" else None)
+    form_class = ActionForm if action else NewActionForm
+    form = form_class(obj=action if request.method == "GET" else None)
     action_choices(form, action)
     return form
 

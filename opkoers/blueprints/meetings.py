@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,7 +14,7 @@ from .. import access, ical
 from ..audit import log_access
 from ..domain import RuleViolation
 from ..extensions import db, htmx
-from ..forms.actions import ActionForm
+from ..forms.actions import NewActionForm
 from ..forms.meetings import (
     AddendumForm,
     AttendanceForm,
@@ -241,7 +242,7 @@ def _forms(meeting) -> dict:
     minutes.version.data, minutes.minutes.data = meeting.version, meeting.minutes
     sign = SignMinutesForm(formdata=None)
     sign.version.data = meeting.version
-    action = ActionForm(formdata=None)
+    action = NewActionForm(formdata=None)
     action.due_on.data = local_today() + timedelta(days=14)
     return {
         "attendance_form": attendance,
@@ -261,12 +262,14 @@ def _choices(forms: dict) -> dict:
     return forms
 
 
-def _page(meeting, section=None, status=200, message=None, also=(), **forms):
+def _page(meeting, section=None, status=200, message=None, also=(), saved=None, **forms):
     """The meeting page, or one section of it for htmx (with the sections in `also` swapped out of
     band); forms given replace the fresh ones (with the user's input and errors)."""
     context = {**_forms(meeting), **forms}
     _choices(context)
-    context.update(meetings.meeting_page(meeting), meeting=meeting, case=meeting.case, message=message)
+    context.update(
+        meetings.meeting_page(meeting), meeting=meeting, case=meeting.case, message=message, saved=saved
+    )
     context["attendance_form"].present.choices = [(p.id, p.display_name) for p in context["participants"]]
     context["section"] = section
     if section and _in_place():
@@ -277,9 +280,18 @@ def _page(meeting, section=None, status=200, message=None, also=(), **forms):
     return render_template("meetings/detail.html", **context), status
 
 
+SAVED = {
+    "participants": _l("De aanwezigheid is opgeslagen."),
+    "priority": _l("Het probleem met voorrang is opgeslagen."),
+    "order": _l("De volgorde is opgeslagen."),
+    "actions": _l("De actie is toegevoegd. U kunt meteen de volgende invullen."),
+    "minutes": _l("Het verslag is opgeslagen."),
+}
+
+
 def _saved(meeting, section: str, also=()):
     if _in_place():
-        return _page(meeting, section, also=also)
+        return _page(meeting, section, also=also, saved=str(SAVED[section]))
     flash(_("Opgeslagen."), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"section-{section}"))
 
@@ -333,7 +345,7 @@ def attendance(meeting_id: int):
 def priority(meeting_id: int):
     _manager()
     meeting = access.meeting_or_404(meeting_id)
-    form = _choices({"priority_form": PriorityForm(), "action_form": ActionForm(formdata=None)})[
+    form = _choices({"priority_form": PriorityForm(), "action_form": NewActionForm(formdata=None)})[
         "priority_form"
     ]
     return _change(
@@ -360,21 +372,21 @@ def move_problem(meeting_id: int, problem_id: int, direction: str):
     if problem is None or problem.intake.case_id != meeting.case_id:
         abort(404)
     meetings.move_problem(current_user, meeting.case, problem_id, "up" if direction == "omhoog" else "down")
-    return _saved(meeting, "priority")
+    return _saved(meeting, "order", also=())
 
 
 @bp.post("/bijeenkomsten/<int:meeting_id>/acties")
 def add_action(meeting_id: int):
     _manager()
     meeting = access.meeting_or_404(meeting_id)
-    form = ActionForm()
+    form = NewActionForm()
     action_choices(form)
     return _change(
         meeting,
         "actions",
         "action_form",
         form,
-        lambda: actions.add_action(current_user, meeting.case, meeting_id=meeting.id, **action_values(form)),
+        lambda: actions.add_action(current_user, meeting.case, meeting=meeting, **action_values(form)),
     )
 
 
@@ -403,7 +415,7 @@ def sign(meeting_id: int):
         "sign_form",
         form,
         lambda: meetings.sign_minutes(current_user, meeting, form.version.data),
-        also=("participants", "priority"),  # signed minutes lock these too
+        also=("participants", "priority", "order"),  # signed minutes lock these too
     )
 
 
@@ -486,8 +498,12 @@ def everything():
 
 @bp.post("/agenda/koppeling")
 def renew_feed():
+    had_one = current_user.calendar_token is not None
     meetings.renew_calendar_token(current_user)
-    flash(_("U heeft een nieuw agenda-adres. Een oud adres werkt niet meer."), "success")
+    if had_one:
+        flash(_("U heeft een nieuw agenda-adres. Het oude adres werkt niet meer."), "success")
+    else:
+        flash(_("U heeft nu een agenda-adres. Zet het in uw eigen agenda."), "success")
     return redirect(url_for("meetings.mine", _anchor="feed"))
 
 

@@ -35,6 +35,7 @@ class CaseFacts:
     consent_valid: bool = False
     plan_goals: int = 0
     plan_signed: bool = False
+    meeting_planned: bool = False  # a round table (not cancelled) is planned or held
 
 
 def check_transition(current: str, target: str) -> None:
@@ -107,5 +108,7 @@ def next_step(facts: CaseFacts) -> str:
         missing = missing_for_start(facts)
         return f"record_{missing[0]}" if missing else "start"
     if facts.status == IN_PROGRESS:
-        return "round_table" if facts.consent_valid else "renew_consent"
+        if not facts.consent_valid:
+            return "renew_consent"
+        return "follow_actions" if facts.meeting_planned else "round_table"
     return "none"

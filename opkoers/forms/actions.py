@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField
-from wtforms.validators import AnyOf
+from wtforms.validators import AnyOf, ValidationError
 
 from ..domain.actions import STATUSES
 from ..labels import choices
+from ..timeutil import local_today
 from .common import date_field, long_text, optional_id, required, text, version_field, within_years
 
 
@@ -23,6 +24,15 @@ class ActionForm(FlaskForm):
 
     def validate_due_on(self, field):
         within_years(5)(self, field)
+
+
+class NewActionForm(ActionForm):
+    """A new action: its due date is today or later."""
+
+    def validate_due_on(self, field):
+        super().validate_due_on(field)
+        if field.data and field.data < local_today():
+            raise ValidationError(_l("Deze datum is al voorbij. Kies vandaag of een datum later."))
 
 
 class ActionStatusForm(FlaskForm):

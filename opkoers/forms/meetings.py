@@ -82,13 +82,24 @@ class MeetingForm(FlaskForm):
         within_years(5)(self, field)
 
     def validate(self, extra_validators=None) -> bool:
+        """Also the checks that span fields, so every mistake shows at once, at its field.
+        (An empty optional field skips its own checks, so these are here.)"""
         valid = super().validate(extra_validators)
-        if self.network_name.data and not self.network_relation.data:  # (an empty field skips its own checks)
-            self.network_relation.errors = [
-                _l("Schrijf op wie dit is voor de cliënt, bijvoorbeeld 'zus' of 'buurman'.")
-            ]
-            return False
-        return valid
+        problems = []
+        if self.network_name.data and not self.network_relation.data:
+            problems.append(
+                (
+                    self.network_relation,
+                    _l("Schrijf op wie dit is voor de cliënt, bijvoorbeeld 'zus' of 'buurman'."),
+                )
+            )
+        if self.start.data and self.end.data and self.end.data <= self.start.data:
+            problems.append((self.end, _l("De eindtijd moet na de begintijd liggen.")))
+        if not self.location.data and not self.video_link.data and not self.location.errors:
+            problems.append((self.location, _l("Vul een plaats of een videolink in.")))
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+        return valid and not problems
 
     def validate_guests(self, field):
         try:

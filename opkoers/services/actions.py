@@ -9,9 +9,10 @@ from ..domain import RuleViolation
 from ..domain import actions as rules
 from ..domain import case_status as lifecycle
 from ..extensions import db
+from ..labels import label
 from ..models import Action, ActionNote, Case
 from ..models.base import utcnow
-from ..timeutil import local_today
+from ..timeutil import LOCAL_TZ, local_today
 from . import check_version
 
 ACTION_FIELDS = (
@@ -44,21 +45,24 @@ def _who(fields: dict) -> dict:
     }
 
 
-def add_action(actor, case: Case, meeting_id: int | None = None, **fields) -> Action:
+def add_action(actor, case: Case, meeting=None, **fields) -> Action:
     """Record an agreed action on a case (at a meeting, or later): what, who, and by when."""
     if case.status == lifecycle.DECLINED:
         raise RuleViolation("case_closed")
     values = _who({k: fields.get(k) for k in ACTION_FIELDS})
     action = Action(
         case_id=case.id,
-        meeting_id=meeting_id,
+        meeting_id=meeting.id if meeting else None,
         created_by_id=actor.id,
         status_changed_by_id=actor.id,
         **values,
     )
     db.session.add(action)
-    fields = (*ACTION_FIELDS, "meeting_id") if meeting_id else ACTION_FIELDS
-    audit.record(actor, "action_added", action, audit.snapshot(action, fields), case.id)
+    changes = audit.snapshot(action, ACTION_FIELDS)
+    if meeting:
+        day = meeting.starts_at.astimezone(LOCAL_TZ).strftime("%d-%m-%Y")
+        changes["meeting"] = [None, f"{label('meeting_kind', meeting.kind)} {day}"]
+    audit.record(actor, "action_added", action, changes, case.id)
     return action
 
 

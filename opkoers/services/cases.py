@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import access, audit
@@ -19,6 +19,7 @@ from ..models import (
     Consent,
     Intake,
     LifeDomain,
+    Meeting,
     Neighbourhood,
     Organisation,
     PlanOfAction,
@@ -114,7 +115,9 @@ def list_cases(user, filters: CaseFilter, page: int, per_page: int):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def case_facts(case: Case, intake: Intake | None, steps, consents, plan: PlanOfAction | None):
+def case_facts(
+    case: Case, intake: Intake | None, steps, consents, plan: PlanOfAction | None, meeting_planned=False
+):
     """The facts the lifecycle rules need, from records already loaded."""
     today = local_today()
     return lifecycle.CaseFacts(
@@ -128,6 +131,7 @@ def case_facts(case: Case, intake: Intake | None, steps, consents, plan: PlanOfA
         ),
         plan_goals=len(plan.goals) if plan else 0,
         plan_signed=bool(plan and plan.signed_on),
+        meeting_planned=meeting_planned,
     )
 
 
@@ -146,12 +150,19 @@ def load_case_records(case: Case) -> dict:
     plan = db.session.scalar(
         select(PlanOfAction).where(PlanOfAction.case_id == case.id).options(selectinload(PlanOfAction.goals))
     )
+    meeting_planned = db.session.scalar(
+        select(
+            exists().where(
+                Meeting.case_id == case.id, Meeting.kind == "round_table", Meeting.status != "cancelled"
+            )
+        )
+    )
     return {
         "intake": intake,
         "steps": {s.kind: s for s in steps},
         "consents": consents,
         "plan": plan,
-        "facts": case_facts(case, intake, steps, consents, plan),
+        "facts": case_facts(case, intake, steps, consents, plan, meeting_planned),
     }
 
 

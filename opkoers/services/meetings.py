@@ -309,13 +309,18 @@ def _invite(meeting: Meeting, participants) -> None:
         if not participant.address:
             continue
         event = calendar_event(meeting, participant)
-        subject = (_("Gewijzigd: %(what)s") if update else _("Uitnodiging: %(what)s")) % {
-            "what": event.summary
-        }
+        what = f"{event.summary}, {_when(meeting)}"
+        subject = (_("Gewijzigd: %(what)s") if update else _("Uitnodiging: %(what)s")) % {"what": what}
+        opening = (
+            _("Er is iets veranderd aan deze afspraak. Dit is de nieuwe afspraak:")
+            if update
+            else _("U bent uitgenodigd voor deze afspraak:")
+        )
         body = _(
-            "Beste %(name)s,\n\nU bent uitgenodigd voor: %(what)s.\nWanneer: %(when)s\nWaar: %(where)s\n\n"
+            "Beste %(name)s,\n\n%(opening)s\n%(what)s\nWanneer: %(when)s\nWaar: %(where)s\n\n"
             "In de bijlage staat de afspraak voor uw agenda.\n%(url)s",
             name=participant.display_name,
+            opening=opening,
             what=event.summary,
             when=_when(meeting),
             where=event.location,
@@ -348,7 +353,7 @@ def _cancel_for(meeting: Meeting, participants) -> None:
             when=_when(meeting),
         )
         key = f"cancel:{meeting.id}:{meeting.sequence}:{participant.address.lower()}"
-        subject = _("Gaat niet door: %(what)s", what=event.summary)
+        subject = _("Gaat niet door: %(what)s", what=f"{event.summary}, {_when(meeting)}")
         mail.queue(key, participant.address, subject, body, meeting.case_id, ical.invitation(event), "CANCEL")
         _notify_user(participant, meeting, "meeting_cancelled", event.summary)
 

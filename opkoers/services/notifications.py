@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import String, cast, exists, func, literal, select, union_all, update
 from sqlalchemy import case as sql_case
 
@@ -190,8 +190,11 @@ def send_weekly_digest(today=None) -> int:
             "key": f"weekly_digest:{user_id}:{week_code}",
             "user_id": user_id,
             "kind": "weekly_digest",
-            "subject": _(
-                "%(open)s open acties, waarvan %(late)s te laat.", open=open_count, late=int(late or 0)
+            "subject": ngettext(
+                "%(num)d open actie, waarvan %(late)s te laat.",
+                "%(num)d open acties, waarvan %(late)s te laat.",
+                open_count,
+                late=int(late or 0),
             ),
             "url": "/acties",
             "case_id": None,

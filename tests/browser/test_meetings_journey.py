@@ -76,8 +76,11 @@ def test_plan_and_fill_in_a_round_table(page, people, running_case):
     expect(priority.get_by_label("Welk probleem komt voor de cliënt op de eerste plaats?")).to_have_value(
         "Dat het licht aan blijft."
     )
-    priority.get_by_role("button", name="Hoger: Werk en dagbesteding").click()
-    expect(priority.locator("ol li").first).to_contain_text("Geen vast werk")
+    expect(priority).to_contain_text("Het probleem met voorrang is opgeslagen.")
+    expect(page.locator("#section-priority .alert--success")).to_be_focused()
+    order = page.locator("#section-order")
+    order.get_by_role("button", name="Hoger: Werk en dagbesteding").click()
+    expect(order.locator("ol li").first).to_contain_text("Geen vast werk")
 
     # Five actions, typed in live.
     section = page.locator("#section-actions")
@@ -88,7 +91,8 @@ def test_plan_and_fill_in_a_round_table(page, people, running_case):
         section.get_by_label("Welke persoon?").select_option(label=who)
         section.get_by_role("button", name="Actie toevoegen").click()
         expect(section.locator(".actions-list > li")).to_have_count(i + 1)
-    expect(section.get_by_label("Wat wordt er gedaan?")).to_have_value("")  # ready for the next one
+        expect(section.get_by_label("Wat wordt er gedaan?")).to_be_focused()  # ready for the next one
+    expect(section.get_by_label("Wat wordt er gedaan?")).to_have_value("")
     check_accessibility(page)
 
     # Minutes can be written now; signing off waits until the meeting has been.

@@ -6,9 +6,18 @@
     var live = document.getElementById("live");
     if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); }
   }
+  function focusErrors() {
+    var summary = document.querySelector(".alert--error[data-focus-on-load]");
+    if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", focusErrors);
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target || target === document.body) { return; }
+    if (!target) { return; }
+    if (target === document.body) { focusErrors(); return; }
+    // An outerHTML swap replaced the target: continue with the new element of the same id.
+    if (!target.isConnected && target.id) { target = document.getElementById(target.id); }
+    if (!target) { return; }
     var focus = target.querySelector("[data-focus-on-load]") ||
       target.querySelector("input:not([type=hidden]), select, textarea") ||
       target.querySelector("h2, h3");
