@@ -55,6 +55,9 @@ class Config:
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
 
+    # What an admitted client may spend, until the beheerder sets another default in the app.
+    DEFAULT_BUDGET_CENTS = int(os.environ.get("DEFAULT_BUDGET_CENTS", "250000"))
+
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
 

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.view": frozenset({"projectgroep", "professional", "buurtteam"}),
     "meetings.manage": frozenset({"projectgroep"}),
     "meetings.agenda": frozenset({"projectgroep"}),
+    "budget.manage": frozenset({"projectgroep"}),
+    "budget.overview": frozenset({"projectgroep"}),
 }
 
 

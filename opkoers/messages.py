@@ -1,10 +1,17 @@
 """Clear messages for refused actions (domain rule codes → plain Dutch)."""
 
-from flask_babel import format_date
+from decimal import Decimal
+
+from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
 
 from .domain import RuleViolation
 from .labels import label
+
+
+def money(cents: int) -> str:
+    """An amount in cents as the user's language writes euros: '€ 1.234,56'."""
+    return format_currency(Decimal(cents) / 100, "EUR")
 
 
 def rule_message(error: RuleViolation) -> str:
@@ -108,6 +115,52 @@ def rule_message(error: RuleViolation) -> str:
             return _("Schrijf eerst het verslag. Daarna kunt u het vaststellen.")
         case "minutes_not_signed":
             return _("Het verslag is nog niet vastgesteld. U kunt het verslag zelf nog aanpassen.")
+        case "amount_empty":
+            return _("Vul een bedrag in.")
+        case "amount_negative":
+            return _(
+                "Een bedrag kan niet negatief zijn. Wilt u iets terugdraaien? Gebruik dan 'Terugdraaien'."
+            )
+        case "amount_zero":
+            return _("Het bedrag is nul. Vul een bedrag in dat groter is dan nul.")
+        case "amount_too_precise":
+            return _("Gebruik hoogstens twee cijfers na de komma, bijvoorbeeld 12,50.")
+        case "amount_decimal_point":
+            return _("Gebruik een komma voor de centen, bijvoorbeeld 12,50.")
+        case "amount_too_large":
+            return _("Dit bedrag is te groot. Controleer het bedrag.")
+        case "amount_invalid":
+            return _("Dit is geen bedrag. Schrijf het zo: 1.234,56 of 12,50 of € 10.")
+        case "over_budget":
+            return _(
+                "Dit past niet in het budget. Er is nog %(left)s over; u vroeg %(amount)s.",
+                left=money(d["left"]),
+                amount=money(d["amount"]),
+            )
+        case "over_commitment":
+            return _(
+                "De betalingen worden dan hoger dan de toezegging. Er kan nog %(left)s betaald worden.",
+                left=money(d["left"]),
+            )
+        case "budget_below_committed":
+            return _(
+                "Het budget kan niet lager zijn dan wat al is toegezegd (%(committed)s).",
+                committed=money(d["committed"]),
+            )
+        case "budget_needs_admission":
+            return _("Het budget is er pas als de cliënt is toegelaten.")
+        case "decider_not_projectgroep":
+            return _("Alleen een projectgroeplid kan over het budget besluiten. Kies een projectgroeplid.")
+        case "not_an_open_commitment":
+            return _(
+                "Op deze boeking kan niet betaald worden. Betaal op een toezegging die niet is teruggedraaid."
+            )
+        case "already_reversed":
+            return _("Deze boeking is al teruggedraaid.")
+        case "reversal_of_reversal":
+            return _("Een terugdraaiing draait u niet terug. Maak zo nodig een nieuwe toezegging.")
+        case "commitment_has_payments":
+            return _("Op deze toezegging is al betaald. Draai eerst de betalingen terug.")
         case "not_in_order":
             return _("Dit probleem staat niet (meer) in de lijst. Laad de pagina opnieuw.")
     return _("Dit kan niet.")

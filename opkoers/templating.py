@@ -9,6 +9,7 @@ from flask_login import current_user
 from . import access
 from .domain.actions import is_overdue
 from .labels import label
+from .messages import money
 from .services import notifications
 from .services.cases import REFERENCE_FIELDS
 from .timeutil import local_today
@@ -36,6 +37,8 @@ _CODED_FIELDS = {
     "decision": "decision",
     "kind": "step",
     "meeting_kind": "meeting_kind",
+    "category": "budget_category",
+    "entry_kind": "entry_kind",
     "meeting_status": "meeting_status",
     "crisis_kind": "crisis_kind",
     "referrer_kind": "referrer_kind",
@@ -48,12 +51,17 @@ _CODED_FIELDS = {
 }
 
 
+_MONEY_FIELDS = {"amount_cents", "default_budget"}
+
+
 def _audit_value(value, field: str, names: dict | None = None) -> str:
     """A value from the change history, as a person reads it (names instead of ids)."""
     if value is None or value == "":
         return "—"
     if field in REFERENCE_FIELDS and names is not None:
         return names.get((REFERENCE_FIELDS[field], value), f"#{value}")
+    if field in _MONEY_FIELDS and str(value).lstrip("-").isdigit():
+        return money(int(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     if isinstance(value, bool):
@@ -86,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["time"] = _time
+    app.jinja_env.filters["money"] = money
     app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["audit_field"] = _audit_field
     app.jinja_env.globals.update(

@@ -18,6 +18,7 @@ from opkoers.extensions import db
 from opkoers.models import (
     AccessLogEntry,
     Action,
+    BudgetEntry,
     CaseInvolvement,
     Consent,
     OutboxMessage,
@@ -114,6 +115,12 @@ MATRIX: dict[str, dict[str, dict]] = {
     "mail.index": {"GET": LOGGED_IN},
     "mail.show": {"GET": expect(302, 404, 200, 404, 404, 404, 200)},
     "mail.attachment": {"GET": expect(302, 404, 200, 404, 404, 404, 200)},
+    "budget.commitment": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "budget.payment": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "budget.reverse": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "budget.amount": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "budget.overview": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "budget.overview_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.organisations": {"GET": ADMIN_PAGE},
     "admin.organisation_new": {"GET": ADMIN_PAGE},
@@ -158,6 +165,19 @@ class World:
         involved = self.users["involved"]
         self.meeting = factory.meeting(self.case, self.users["projectgroep"], users=[involved])
         involved.calendar_token = "matrix-feed-secret"
+        entry = BudgetEntry(
+            case_id=self.case.id,
+            kind="commitment",
+            category="housing",
+            description="Borg",
+            payee="Woningcorporatie",
+            amount_cents=45000,
+            decided_by_id=self.users["projectgroep"].id,
+            entry_date=local_today(),
+            created_by_id=self.users["projectgroep"].id,
+        )
+        db.session.add(entry)
+        db.session.flush()
         message_id = db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.to_address == involved.email)
         )
@@ -179,6 +199,7 @@ class World:
             "direction": "omhoog",
             "token": "matrix-feed-secret",
             "message_id": message_id,
+            "entry_id": entry.id,
         }
         db.session.commit()
 

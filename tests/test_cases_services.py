@@ -572,6 +572,7 @@ def test_the_whole_workflow_leaves_a_complete_history(pg, factory):
         "step_recorded",
         "step_recorded",
         "decision_taken",
+        "budget_opened",
         "contract_recorded",
         "consent_recorded",
         "goal_added",

@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import actions, admin, auth, cases, documents, mail, main, meetings, notifications
+    from . import actions, admin, auth, budget, cases, documents, mail, main, meetings, notifications
 
-    for module in (auth, main, admin, cases, documents, actions, notifications, meetings, mail):
+    for module in (auth, main, admin, cases, documents, actions, notifications, meetings, mail, budget):
         app.register_blueprint(module.bp)
     app.register_blueprint(meetings.feed_bp)

@@ -2,6 +2,7 @@
 
 from .actions import Action, ActionNote
 from .audit import AccessLogEntry, AuditEntry, FormSubmission, SchedulerHeartbeat
+from .budget import BudgetDecision, BudgetEntry, CaseBudget
 from .cases import (
     Case,
     CaseInvolvement,
@@ -17,13 +18,17 @@ from .mail import OutboxMessage
 from .meetings import Meeting, MeetingParticipant, MinutesAddendum
 from .notifications import Notification
 from .organisations import LifeDomain, Neighbourhood, Organisation, User
+from .settings import Setting
 
 __all__ = [
     "Action",
     "ActionNote",
     "AccessLogEntry",
     "AuditEntry",
+    "BudgetDecision",
+    "BudgetEntry",
     "Case",
+    "CaseBudget",
     "CaseInvolvement",
     "Client",
     "Consent",
@@ -42,5 +47,6 @@ __all__ = [
     "PlanOfAction",
     "SchedulerHeartbeat",
     "SelectionStep",
+    "Setting",
     "User",
 ]

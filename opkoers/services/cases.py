@@ -29,6 +29,7 @@ from ..models import (
 from ..timeutil import local_today
 from . import check_version
 from .actions import case_actions
+from .budget import case_budget
 from .meetings import case_meetings
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
@@ -189,6 +190,7 @@ def case_page(case: Case, history_limit: int) -> dict:
     records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
     records["actions"] = case_actions(case)
     records["meetings"] = case_meetings(case)
+    records["budget_info"] = case_budget(case)
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records

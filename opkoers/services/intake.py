@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Case, Intake, IntakeProblem, SelectionStep
 from ..models.base import utcnow
 from . import check_version
+from .budget import open_budget
 from .cases import change_status, load_case_records
 
 QUESTION_FIELDS = ("who_asks", "problem", "concerns_whom", "tried", "goal")
@@ -91,3 +92,5 @@ def decide(actor, case: Case, outcome: str, motivation: str, decided_on, told_cl
         values.update(closed_on=decided_on, closed_reason=motivation)
     changes = audit.apply_changes(case, values)
     audit.record(actor, "decision_taken", case, changes, case.id)
+    if outcome == "admitted":
+        open_budget(actor, case)
