@@ -87,6 +87,8 @@ class ProductionConfig(Config):
             problems.append("SECRET_KEY is not set (or is the development default)")
         if config.get("DEMO_MODE"):
             problems.append("OPKOERS_DEMO is on")
+        if not str(config.get("PUBLIC_URL", "")).startswith("https://"):
+            problems.append("PUBLIC_URL is not an https:// address (links in e-mails and calendars use it)")
         if config.get("MAIL_TRANSPORT") == "smtp" and not config.get("MAIL_SERVER"):
             problems.append("MAIL_SERVER is not set (or choose MAIL_TRANSPORT=outbox)")
         if problems:

@@ -12,7 +12,7 @@ from sqlalchemy import exists, false, select, true
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal
+from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -84,6 +84,21 @@ def visible_cases(user):
         involved = exists().where(CaseInvolvement.case_id == Case.id, CaseInvolvement.user_id == user.id)
         return involved & consent_covers(user.organisation_id)
     return false()
+
+
+def case_visible_to_user_column():
+    """SQL condition on Case and User (both in the query): that user may see that case. For
+    queries over many people at once, such as the scheduler's reminders."""
+    involved = (
+        select(CaseInvolvement.id)
+        .where(CaseInvolvement.case_id == Case.id, CaseInvolvement.user_id == User.id)
+        .correlate(Case, User)  # only these two: the outer query may join case_involvement itself
+        .exists()
+    )
+    outside_group = (
+        User.role.in_(("professional", "buurtteam")) & involved & consent_covers(User.organisation_id)
+    )
+    return (User.role == "projectgroep") | outside_group
 
 
 def case_or_404(case_id: int, user=None) -> Case:

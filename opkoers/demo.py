@@ -81,7 +81,7 @@ def _demo_meetings(pg, prof, contact, case):
     meetings.record_priority(
         pg,
         held,
-        held.version,
+        held.priority_revision,
         '"Dat het licht aan blijft. En dat ik weer kan slapen."',
         debts.id,
         "Elke maand een vast bedrag aflossen dat ik kan betalen.",
@@ -90,12 +90,12 @@ def _demo_meetings(pg, prof, contact, case):
     meetings.save_minutes(
         pg,
         held,
-        held.version,
+        held.minutes_revision,
         "Kees vertelt dat de energieleverancier de levering wil stoppen. De schuld is ongeveer € 1.400.\n"
         "Afgesproken: eerst een betalingsregeling, daarna de aanvraag bijzondere bijstand.",
     )
     db.session.flush()
-    meetings.sign_minutes(pg, held, held.version)
+    meetings.sign_minutes(pg, held, held.minutes_revision)
     meetings.plan_meeting(
         pg,
         case,

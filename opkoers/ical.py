@@ -80,6 +80,11 @@ def invitation(item: CalendarEvent) -> bytes:
     return _calendar("CANCEL" if item.cancelled else "REQUEST", [item])
 
 
+def publish(item: CalendarEvent) -> bytes:
+    """One meeting to put in one's own calendar (METHOD:PUBLISH: no reply expected)."""
+    return _calendar("PUBLISH", [item])
+
+
 def feed(events: list[CalendarEvent], name: str) -> bytes:
     """A subscribable calendar with the given meetings (no METHOD: it is published, not sent)."""
     return _calendar(None, events, name)

@@ -39,4 +39,4 @@ def send(config, message: EmailMessage) -> None:
             server.starttls(context=ssl.create_default_context())
         if config["MAIL_USERNAME"]:
             server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        server.send_message(message)
+        server.send_message(message, to_addrs=[message["To"]])

@@ -117,6 +117,7 @@ def test_healthz_reports_an_unreachable_database():
         {"SECRET_KEY": "a-long-random-production-secret", "DEBUG": True},
         {"SECRET_KEY": "a-long-random-production-secret", "DEMO_MODE": True},
         {"SECRET_KEY": "a-long-random-production-secret", "MAIL_SERVER": ""},
+        {"SECRET_KEY": "a-long-random-production-secret", "PUBLIC_URL": "http://127.0.0.1:5000"},
         {"SECRET_KEY": ""},
     ],
 )
@@ -132,6 +133,7 @@ def test_production_starts_with_safe_settings():
             "SECRET_KEY": "a-long-random-production-secret",
             "DEMO_MODE": False,
             "MAIL_SERVER": "smtp.example.org",
+            "PUBLIC_URL": "https://opkoers.example.org",
         },
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -201,20 +201,6 @@ def _at(hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 12, 7, hour, minute, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    ("other", "clash"),
-    [
-        ((_at(13), _at(14)), True),  # the same hour
-        ((_at(13, 30), _at(14, 30)), True),  # overlaps the end
-        ((_at(12), _at(13)), False),  # ends as this one starts
-        ((_at(14), _at(15)), False),  # starts as this one ends
-        ((_at(12), _at(16)), True),  # around it
-    ],
-)
-def test_overlap(other, clash):
-    assert meetings.overlaps(_at(13), _at(14), *other) is clash
-
-
 def test_minutes_are_signed_once_after_the_start_and_not_empty():
     now = _at(16)
     meetings.check_sign_off("planned", False, _at(13), now, "Besproken: de huur.")

@@ -213,9 +213,76 @@ def test_a_participant_taken_off_gets_a_cancel_and_a_new_one_an_invitation(table
     calendar, event = _event(cancels[0])
     assert calendar["METHOD"] == "CANCEL" and str(event["UID"]) == meeting.uid
     assert str(event["STATUS"]) == "CANCELLED"
-    assert meeting.sequence == 0  # the time did not change: the others need no update
+    assert meeting.sequence == 1 and event["SEQUENCE"] == 1  # outranks the invitation it cancels
     invites = [m.to_address for m in _mails(meeting, "REQUEST")]
-    assert invites.count(newcomer.email) == 1 and invites.count(pros[0].email) == 1
+    assert invites.count(newcomer.email) == 1  # the newcomer is invited
+    assert invites.count(pros[0].email) == 1  # the time did not change: the others need no update
+
+
+def test_someone_taken_off_and_put_back_is_invited_again(table):
+    case, chair, pros = table
+    meeting = _plan(case, chair, pros, participants=[Participant("user", pros[0].id), FOUR[3]])
+    _update(meeting, participants=[Participant("user", pros[0].id)])
+    _update(meeting, participants=[Participant("user", pros[0].id), FOUR[3]])
+    to_guest = [
+        (m.ics_method, _event(m)[1]["SEQUENCE"]) for m in _mails(meeting) if m.to_address == FOUR[3].email
+    ]
+    assert to_guest == [("REQUEST", 0), ("CANCEL", 1), ("REQUEST", 2)]
+
+
+def test_a_new_address_for_the_coach_cancels_the_old_and_invites_the_new(table):
+    case, chair, pros = table
+    coach = Participant("coach", name="Coach Jansen", email="coach@example.org")
+    meeting = _plan(case, chair, [], participants=[coach])
+    _update(
+        meeting,
+        participants=[
+            Participant("user", chair.id),
+            Participant("coach", name="C. Jansen", email="cj@example.org"),
+        ],
+    )
+    sent = [
+        (m.ics_method, m.to_address)
+        for m in _mails(meeting)
+        if "coach" in m.to_address or "cj@" in m.to_address
+    ]
+    assert sent == [
+        ("REQUEST", "coach@example.org"),
+        ("CANCEL", "coach@example.org"),
+        ("REQUEST", "cj@example.org"),
+    ]
+    # A new spelling of the name alone changes the row, not the invitations.
+    _update(
+        meeting,
+        participants=[
+            Participant("user", chair.id),
+            Participant("coach", name="Carla Jansen", email="cj@example.org"),
+        ],
+    )
+    assert [p.name for p in meeting.participants if p.kind == "coach"] == ["Carla Jansen"]
+    assert len(_mails(meeting)) == 4  # the chair's first invitation and the three above
+
+
+def test_the_order_of_problems_is_locked_with_the_minutes(table, factory):
+    case, chair, pros = table
+    meeting = _plan(case, chair, pros, day=local_today() - timedelta(days=1))
+    first, second = factory.problems(case, ["Schulden", "Wonen"])
+    meetings.save_minutes(chair, meeting, meeting.minutes_revision, "Kort verslag")
+    meetings.sign_minutes(chair, meeting, meeting.minutes_revision)
+    with pytest.raises(RuleViolation, match="minutes_locked"):
+        meetings.move_problem(chair, meeting, second.id, "up")
+
+
+def test_saving_one_part_of_the_meeting_page_leaves_another_parts_copy_valid_but_not_a_stale_one(table):
+    case, chair, pros = table
+    meeting = _plan(case, chair, pros)
+    seen_minutes = meeting.minutes_revision
+    meetings.record_priority(chair, meeting, meeting.priority_revision, "Eerst de huur", None, "")
+    meetings.record_attendance(chair, meeting, set())
+    meetings.save_minutes(chair, meeting, seen_minutes, "Versie van A")  # other parts did not matter
+    with pytest.raises(RuleViolation, match="stale"):
+        meetings.save_minutes(chair, meeting, seen_minutes, "Versie van B, van de oude kopie")
+    assert meeting.minutes == "Versie van A"
 
 
 def test_cancelling_sends_everyone_a_cancel(table):
@@ -270,15 +337,15 @@ def _held(case, chair, pros):
 def test_minutes_lock_after_sign_off_and_corrections_become_addenda(table):
     case, chair, pros = table
     meeting = _held(case, chair, pros)
-    meetings.save_minutes(chair, meeting, meeting.version, "Besproken: de huurschuld.")
+    meetings.save_minutes(chair, meeting, meeting.minutes_revision, "Besproken: de huurschuld.")
     db.session.flush()
-    meetings.sign_minutes(chair, meeting, meeting.version)
+    meetings.sign_minutes(chair, meeting, meeting.minutes_revision)
     db.session.flush()
     assert meeting.status == "held" and meeting.minutes_signed_by_id == chair.id
     with pytest.raises(RuleViolation, match="minutes_locked"):
-        meetings.save_minutes(chair, meeting, meeting.version, "Iets anders")
+        meetings.save_minutes(chair, meeting, meeting.minutes_revision, "Iets anders")
     with pytest.raises(RuleViolation, match="minutes_locked"):
-        meetings.record_priority(chair, meeting, meeting.version, "Wonen", None, "")
+        meetings.record_priority(chair, meeting, meeting.priority_revision, "Wonen", None, "")
     meetings.add_addendum(chair, meeting, "Correctie: de schuld is € 1.200.")
     assert meeting.minutes == "Besproken: de huurschuld." and len(meeting.addenda) == 1
 
@@ -286,10 +353,10 @@ def test_minutes_lock_after_sign_off_and_corrections_become_addenda(table):
 def test_minutes_of_a_future_meeting_cannot_be_signed(table):
     case, chair, pros = table
     meeting = _plan(case, chair, pros)
-    meetings.save_minutes(chair, meeting, meeting.version, "Voorbereiding")
+    meetings.save_minutes(chair, meeting, meeting.minutes_revision, "Voorbereiding")
     db.session.flush()
     with pytest.raises(RuleViolation, match="meeting_not_started"):
-        meetings.sign_minutes(chair, meeting, meeting.version)
+        meetings.sign_minutes(chair, meeting, meeting.minutes_revision)
     with pytest.raises(RuleViolation, match="minutes_not_signed"):
         meetings.add_addendum(chair, meeting, "Te vroeg")
 
@@ -302,12 +369,12 @@ def test_attendance_priority_and_the_order_of_problems(table, factory):
     assert [p.attended for p in meeting.participants] == [True, True, False]
     domain = factory.life_domains()[1]
     meetings.record_priority(
-        chair, meeting, meeting.version, "Ik wil eerst rust over de huur.", domain.id, "Afbetalen"
+        chair, meeting, meeting.priority_revision, "Ik wil eerst rust over de huur.", domain.id, "Afbetalen"
     )
     db.session.flush()
     assert meetings.current_priority(case).prioritised_problem == "Ik wil eerst rust over de huur."
     debts, house, work = factory.problems(case, ["Schulden", "Wonen", "Werk"])
-    meetings.move_problem(chair, case, work.id, "up")
+    meetings.move_problem(chair, meeting, work.id, "up")
     assert [p.description for p in meetings.case_problems(case)] == ["Schulden", "Werk", "Wonen"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "problems_reordered"))
     assert entry.changes["order"][1] == [d.life_domain.name for d in meetings.case_problems(case)]

@@ -170,7 +170,7 @@ def test_the_meeting_page_is_filled_in_live_with_htmx(login, factory, table):
         f"{base}/voorrang",
         headers=HX,
         data={
-            "version": meeting.version,
+            "version": meeting.priority_revision,
             "prioritised_problem": "Ik wil eerst weten of ik mijn huis kan houden.",
             "life_domain_id": domain.id,
             "client_solution": "Een betalingsregeling",
@@ -208,16 +208,20 @@ def test_the_meeting_page_is_filled_in_live_with_htmx(login, factory, table):
 
     db.session.refresh(meeting)
     response = client.post(
-        f"{base}/verslag", headers=HX, data={"version": meeting.version, "minutes": SCRIPT}
+        f"{base}/verslag", headers=HX, data={"version": meeting.minutes_revision, "minutes": SCRIPT}
     )
     assert response.status_code == 200 and ESCAPED in response.get_data(as_text=True)
     db.session.refresh(meeting)
-    response = client.post(f"{base}/verslag/vaststellen", headers=HX, data={"version": meeting.version})
+    response = client.post(
+        f"{base}/verslag/vaststellen", headers=HX, data={"version": meeting.minutes_revision}
+    )
     assert response.status_code == 200
     section = response.get_data(as_text=True)
     assert "Vastgesteld door" in section and ESCAPED in section and SCRIPT not in section
     db.session.refresh(meeting)
-    response = client.post(f"{base}/verslag", headers=HX, data={"version": meeting.version, "minutes": "x"})
+    response = client.post(
+        f"{base}/verslag", headers=HX, data={"version": meeting.minutes_revision, "minutes": "x"}
+    )
     assert response.status_code == 409 and "Schrijf een verbetering als aanvulling" in response.get_data(
         as_text=True
     )
@@ -267,7 +271,7 @@ def test_without_javascript_the_page_comes_back_with_the_errors(login, factory, 
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" in page and "Bellen" in page and "Wie doet het?" in page
     response = client.post(
-        f"/bijeenkomsten/{meeting.id}/verslag", data={"version": meeting.version, "minutes": "Kort"}
+        f"/bijeenkomsten/{meeting.id}/verslag", data={"version": meeting.minutes_revision, "minutes": "Kort"}
     )
     assert response.status_code == 302 and response.location.endswith("#section-minutes")
 
@@ -344,7 +348,7 @@ class FakeSMTP:
     def login(self, user, password):
         pass
 
-    def send_message(self, message):
+    def send_message(self, message, to_addrs=None):
         FakeSMTP.sent.append(message)
 
 
@@ -399,3 +403,14 @@ def test_in_the_local_outbox_mode_delivery_sends_nothing_out(app, factory, table
     db.session.commit()
     monkeypatch.setattr(smtplib, "SMTP", None)  # would fail if anything tried
     assert jobs.deliver_mail(app) == 3
+
+
+def test_the_page_carries_each_parts_revision_so_a_first_save_is_not_stale(login, factory, table):
+    case, chair, pros = table
+    meeting = factory.meeting(case, chair, users=pros)
+    db.session.commit()
+    client = login(chair)
+    page = client.get(f"/bijeenkomsten/{meeting.id}").get_data(as_text=True)
+    assert 'id="priority-version" value="0"' in page and 'id="minutes-version" value="0"' in page
+    data = {"version": "0", "prioritised_problem": "Rust", "life_domain_id": factory.life_domains()[0].id}
+    assert client.post(f"/bijeenkomsten/{meeting.id}/voorrang", headers=HX, data=data).status_code == 200

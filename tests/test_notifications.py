@@ -22,8 +22,9 @@ def _count(**filters) -> int:
 
 
 def _world(factory):
-    user = factory.user("professional")
-    case = factory.case("in_progress")
+    org = factory.organisation()
+    user = factory.user("professional", org)
+    case = factory.case("in_progress", involved=[user], consent_organisations=[org])
     tomorrow = factory.action(case, user, due=TODAY + timedelta(days=1))
     late = factory.action(case, user, due=TODAY - timedelta(days=2))
     factory.action(case, user, due=TODAY + timedelta(days=5))  # not yet
@@ -102,14 +103,14 @@ def test_each_reminder_is_also_one_e_mail(app, factory):
     mails = db.session.scalars(select(OutboxMessage)).all()
     assert len(mails) == 2 and {m.to_address for m in mails} == {user.email}
     assert all("Bekijk het hier: http" in m.body for m in mails)
-    assert all("Actie" not in m.subject for m in mails)  # the subject says what happened, not the details
+    assert all("Actie" not in m.subject + m.body for m in mails)  # what happened, not the details
 
 
 def test_an_action_for_an_organisation_reminds_its_people_involved_in_the_case(app, factory):
     org = factory.organisation("Woningcorporatie", kind="woningcorporatie")
     involved = factory.user("professional", org)
     elsewhere = factory.user("professional", org)  # same organisation, not on this case
-    case = factory.case("in_progress", involved=[involved])
+    case = factory.case("in_progress", involved=[involved], consent_organisations=[org])
     action = factory.action(case, organisation=org, due=TODAY - timedelta(days=1))
     db.session.commit()
     assert notifications.send_action_reminders() == 1
@@ -120,11 +121,26 @@ def test_an_action_for_an_organisation_reminds_its_people_involved_in_the_case(a
 
 def _meeting_tomorrow(factory, **extra):
     chair = factory.user("projectgroep")
-    pro = factory.user("professional")
-    case = factory.case("in_progress")
+    org = factory.organisation()
+    pro = factory.user("professional", org)
+    case = factory.case("in_progress", consent_organisations=[org])
     meeting = factory.meeting(case, chair, users=[pro], day=TODAY + timedelta(days=1), **extra)
     db.session.commit()
     return meeting, chair, pro
+
+
+def test_nobody_is_reminded_of_a_case_they_may_no_longer_see(app, factory):
+    org = factory.organisation()
+    outside = factory.organisation()
+    inside = factory.user("professional", org)
+    stranger = factory.user("professional", outside)  # involved, but not in the consent
+    case = factory.case("in_progress", involved=[inside, stranger], consent_organisations=[org])
+    factory.action(case, organisation=outside, due=TODAY - timedelta(days=1))
+    factory.action(case, stranger, due=TODAY - timedelta(days=1))
+    factory.action(case, organisation=org, due=TODAY - timedelta(days=1))
+    db.session.commit()
+    assert notifications.send_action_reminders() == 1
+    assert _count(user_id=stranger.id) == 0 and _count(user_id=inside.id) == 1
 
 
 def test_the_day_before_a_meeting_each_user_at_the_table_is_reminded_once(app, factory):
@@ -178,7 +194,7 @@ def test_two_schedulers_deliver_each_e_mail_once(app, factory, monkeypatch):
         def starttls(self, context=None):
             pass
 
-        def send_message(self, message):
+        def send_message(self, message, to_addrs=None):
             sent.append(message["To"])
 
     _world(factory)

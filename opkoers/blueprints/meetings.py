@@ -3,7 +3,7 @@ the preparation pack, the .ics download, the week agenda and the personal calend
 
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -176,9 +176,9 @@ def new(case_id: int):
 
 
 def _planned_message(meeting) -> str:
-    if meeting.starts_at.astimezone(LOCAL_TZ).date() < local_today():
-        return _("De bijeenkomst is vastgelegd. Ze was al geweest, dus er gaan geen uitnodigingen uit.")
-    return _("De bijeenkomst is opgeslagen. De deelnemers met een e-mailadres krijgen een uitnodiging.")
+    if meetings.invitations_go_out(meeting):
+        return _("De bijeenkomst is opgeslagen. De deelnemers met een e-mailadres krijgen een uitnodiging.")
+    return _("De bijeenkomst is vastgelegd. Ze is al begonnen, dus er gaan geen uitnodigingen uit.")
 
 
 @bp.route("/bijeenkomsten/<int:meeting_id>/wijzigen", methods=["GET", "POST"])
@@ -234,14 +234,14 @@ def _forms(meeting) -> dict:
     """A fresh form for each section of the meeting page."""
     attendance = AttendanceForm(formdata=None)
     priority = PriorityForm(formdata=None)
-    priority.version.data = meeting.version
+    priority.version.data = meeting.priority_revision
     priority.prioritised_problem.data = meeting.prioritised_problem
     priority.life_domain_id.data = meeting.prioritised_life_domain_id
     priority.client_solution.data = meeting.client_solution
     minutes = MinutesForm(formdata=None)
-    minutes.version.data, minutes.minutes.data = meeting.version, meeting.minutes
+    minutes.version.data, minutes.minutes.data = meeting.minutes_revision, meeting.minutes
     sign = SignMinutesForm(formdata=None)
-    sign.version.data = meeting.version
+    sign.version.data = meeting.minutes_revision
     action = NewActionForm(formdata=None)
     action.due_on.data = local_today() + timedelta(days=14)
     return {
@@ -273,7 +273,7 @@ def _page(meeting, section=None, status=200, message=None, also=(), saved=None, 
     context["attendance_form"].present.choices = [(p.id, p.display_name) for p in context["participants"]]
     context["section"] = section
     if section and _in_place():
-        html = render_template(f"meetings/_section_{section}.html", oob=True, **context)
+        html = render_template(f"meetings/_section_{section}.html", **context)
         for other in also:
             html += render_template(f"meetings/_section_{other}.html", swap_oob=True, **context)
         return html, status
@@ -296,8 +296,12 @@ def _saved(meeting, section: str, also=()):
     return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"section-{section}"))
 
 
+REVISIONS = {"priority": "priority_revision", "minutes": "minutes_revision"}
+
+
 def _change(meeting, section: str, form_name: str, form, change, also=()):
-    """Validate, call the one service, answer with the section (htmx) or the page."""
+    """Validate, call the one service, answer with the section (htmx) or the page. After a stale
+    save the user keeps their input, now on top of the part's current revision."""
     if form.validate_on_submit():
         try:
             change()
@@ -306,8 +310,8 @@ def _change(meeting, section: str, form_name: str, form, change, also=()):
             db.session.rollback()
             meeting = access.meeting_or_404(meeting.id)
             error = _refused(refusal)
-            if error.code == "stale" and "version" in form:
-                form.version.data, form.version.raw_data = meeting.version, None
+            if error.code == "stale" and section in REVISIONS:
+                form.version.data, form.version.raw_data = getattr(meeting, REVISIONS[section]), None
             return _page(
                 meeting,
                 section,
@@ -371,8 +375,12 @@ def move_problem(meeting_id: int, problem_id: int, direction: str):
     problem = db.session.get(IntakeProblem, problem_id)
     if problem is None or problem.intake.case_id != meeting.case_id:
         abort(404)
-    meetings.move_problem(current_user, meeting.case, problem_id, "up" if direction == "omhoog" else "down")
-    return _saved(meeting, "order", also=())
+    try:
+        meetings.move_problem(current_user, meeting, problem_id, "up" if direction == "omhoog" else "down")
+    except RuleViolation as error:
+        db.session.rollback()
+        return _page(access.meeting_or_404(meeting_id), "order", 409, rule_message(error))
+    return _saved(meeting, "order")
 
 
 @bp.post("/bijeenkomsten/<int:meeting_id>/acties")
@@ -445,7 +453,7 @@ def preparation(meeting_id: int):
 def ics(meeting_id: int):
     meeting = access.meeting_or_404(meeting_id)
     log_access(meeting.case, "meeting_ics", "download")
-    body = ical.invitation(meetings.calendar_event(meeting))
+    body = ical.publish(meetings.calendar_event(meeting))
     return Response(
         body,
         mimetype="text/calendar",
@@ -478,9 +486,8 @@ def _week(only_mine: bool, endpoint: str):
         endpoint=endpoint,
         previous=monday - timedelta(days=7),
         following=monday + timedelta(days=7),
-        feed_url=mail.link(url_for("feed.calendar", token=current_user.calendar_token))
-        if current_user.calendar_token
-        else None,
+        feed_url=session.pop("new_feed_url", None),
+        feed_active=current_user.calendar_token is not None,
     )
 
 
@@ -499,7 +506,8 @@ def everything():
 @bp.post("/agenda/koppeling")
 def renew_feed():
     had_one = current_user.calendar_token is not None
-    meetings.renew_calendar_token(current_user)
+    token = meetings.renew_calendar_token(current_user)
+    session["new_feed_url"] = mail.link(url_for("feed.calendar", token=token))  # shown once
     if had_one:
         flash(_("U heeft een nieuw agenda-adres. Het oude adres werkt niet meer."), "success")
     else:

@@ -2,7 +2,9 @@
 
 import re
 
-EMAIL_PATTERN = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
+# One plain address: no spaces, and none of the characters that make a header hold several
+# addresses or a display name (, ; : " ( ) < > [ ] \).
+EMAIL_PATTERN = r"^[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\]+$"
 EMAIL_MAX_LENGTH = 254
 _EMAIL = re.compile(EMAIL_PATTERN)
 

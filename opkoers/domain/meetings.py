@@ -34,11 +34,6 @@ def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     return span[0], span[1]
 
 
-def overlaps(start_a: datetime, end_a: datetime, start_b: datetime, end_b: datetime) -> bool:
-    """Two meetings overlap when each starts before the other ends (back to back is fine)."""
-    return start_a < end_b and start_b < end_a
-
-
 @dataclass(frozen=True)
 class Clash:
     """A user participant who already has another meeting at that time."""

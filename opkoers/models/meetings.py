@@ -43,6 +43,10 @@ class Meeting(Versioned, db.Model):
     clash_note: Mapped[str] = mapped_column(Text, default="")  # the clash warning, when saved anyway
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
 
+    # Each part of the meeting page has its own revision, so saving one part (say the attendance)
+    # never makes another part's open form look stale, and a stale save of a part is still refused.
+    minutes_revision: Mapped[int] = mapped_column(default=0)
+    priority_revision: Mapped[int] = mapped_column(default=0)
     minutes: Mapped[str] = mapped_column(Text, default="")
     minutes_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     minutes_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

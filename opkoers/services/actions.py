@@ -108,9 +108,9 @@ def _urgency_order():
     return (finished, Action.due_on, Action.id)
 
 
-def case_actions(case: Case) -> list[Action]:
-    """All actions of a case, the unfinished and overdue ones first."""
-    query = select(Action).where(Action.case_id == case.id).order_by(*_urgency_order())
+def case_actions(case: Case, *condition) -> list[Action]:
+    """The actions of a case (all, or those meeting the condition), unfinished and overdue first."""
+    query = select(Action).where(Action.case_id == case.id, *condition).order_by(*_urgency_order())
     return db.session.scalars(_with_details(query)).all()
 
 

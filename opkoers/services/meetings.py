@@ -1,6 +1,7 @@
 """Round-table meetings: plan, change, cancel; invitations as e-mail with .ics; minutes, attendance,
 the prioritised problem; the calendar views and the personal calendar feed."""
 
+import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -53,8 +54,8 @@ class Participant:
         """Who this is, independent of spelling: the same identity is the same participant."""
         if self.kind == "user":
             return ("user", self.user_id)
-        if self.kind in ("client", "coach"):
-            return (self.kind,)
+        if self.kind in ("client", "coach"):  # one of each; a new address is a new invitation
+            return (self.kind, self.email.strip().lower())
         return (self.kind, self.name.strip().lower(), self.email.strip().lower())
 
 
@@ -220,15 +221,19 @@ def update_meeting(
 
     wanted = {p.identity: p for p in participants}
     current = {_identity(p): p for p in meeting.participants}
+    before = _describe(current.values())
     removed = [p for key, p in current.items() if key not in wanted]
     added = [_new_participant(p) for key, p in wanted.items() if key not in current]
+    for key, row in current.items():  # the same person, a name or relation written differently
+        if key in wanted:
+            row.name, row.relation = wanted[key].name, wanted[key].relation
     for participant in removed:
         meeting.participants.remove(participant)
     meeting.participants.extend(added)
-    if removed or added:
-        changes["participants"] = [_describe(current.values()), _describe(meeting.participants)]
-    if rules.needs_update(changes):
-        meeting.sequence += 1
+    if before != _describe(meeting.participants):
+        changes["participants"] = [before, _describe(meeting.participants)]
+    if rules.needs_update(changes) or removed or added:
+        meeting.sequence += 1  # every calendar message after a change outranks the ones before
     if changes:
         meeting.updated_at = utcnow()  # the row is updated, so its version moves, also for participants
         audit.record(actor, "meeting_updated", meeting, _renamed(changes), meeting.case_id)
@@ -298,10 +303,14 @@ def _notify_user(participant: MeetingParticipant, meeting: Meeting, kind: str, s
         )
 
 
+def invitations_go_out(meeting: Meeting) -> bool:
+    """A meeting that has begun is only recorded: nobody is invited to it."""
+    return meeting.starts_at > utcnow()
+
+
 def _invite(meeting: Meeting, participants) -> None:
-    """Queue an invitation (or update) with .ics for each of these participants with an address.
-    A meeting in the past is only recorded: nobody is invited to it."""
-    if meeting.starts_at <= utcnow():
+    """Queue an invitation (or update) with .ics for each of these participants with an address."""
+    if not invitations_go_out(meeting):
         return
     db.session.flush()
     update = meeting.sequence > 0
@@ -335,7 +344,7 @@ def _invite(meeting: Meeting, participants) -> None:
 
 def _cancel_for(meeting: Meeting, participants) -> None:
     """Queue a cancellation (.ics METHOD:CANCEL) for each of these participants with an address."""
-    if meeting.starts_at <= utcnow():
+    if not invitations_go_out(meeting):
         return
     db.session.flush()
     for participant in participants:
@@ -372,18 +381,26 @@ def record_attendance(actor, meeting: Meeting, present_ids: set[int]) -> None:
         audit.record(actor, "attendance_recorded", meeting, {"present": [before, after]}, meeting.case_id)
 
 
-def save_minutes(actor, meeting: Meeting, version: int | None, minutes: str) -> None:
+def _check_revision(stored: int, submitted: int | None) -> None:
+    """Refuse a save of a part of the meeting page made from an older copy of that part."""
+    if submitted != stored:
+        raise RuleViolation("stale")
+
+
+def save_minutes(actor, meeting: Meeting, revision: int | None, minutes: str) -> None:
     """Write or correct the minutes, until they are signed off."""
-    check_version(meeting, version)
+    _check_revision(meeting.minutes_revision, revision)
     rules.check_open(meeting.status, meeting.minutes_signed)
     changes = audit.apply_changes(meeting, {"minutes": minutes})
     if changes:
+        meeting.minutes_revision += 1
         audit.record(actor, "minutes_saved", meeting, changes, meeting.case_id)
 
 
-def sign_minutes(actor, meeting: Meeting, version: int | None) -> None:
-    """Sign off the minutes: the meeting is held and its minutes are locked (corrections are addenda)."""
-    check_version(meeting, version)
+def sign_minutes(actor, meeting: Meeting, revision: int | None) -> None:
+    """Sign off the minutes as they were seen: the meeting is held and its minutes are locked
+    (corrections are addenda)."""
+    _check_revision(meeting.minutes_revision, revision)
     rules.check_sign_off(meeting.status, meeting.minutes_signed, meeting.starts_at, utcnow(), meeting.minutes)
     changes = audit.apply_changes(
         meeting, {"status": rules.HELD, "minutes_signed_at": utcnow(), "minutes_signed_by_id": actor.id}
@@ -402,10 +419,10 @@ def add_addendum(actor, meeting: Meeting, text: str) -> MinutesAddendum:
 
 
 def record_priority(
-    actor, meeting: Meeting, version: int | None, problem: str, life_domain_id: int | None, solution: str
+    actor, meeting: Meeting, revision: int | None, problem: str, life_domain_id: int | None, solution: str
 ) -> None:
     """Record the problem the client puts first, in their own words, and how they would solve it."""
-    check_version(meeting, version)
+    _check_revision(meeting.priority_revision, revision)
     rules.check_open(meeting.status, meeting.minutes_signed)
     changes = audit.apply_changes(
         meeting,
@@ -416,6 +433,7 @@ def record_priority(
         },
     )
     if changes:
+        meeting.priority_revision += 1
         audit.record(actor, "priority_recorded", meeting, changes, meeting.case_id)
 
 
@@ -429,8 +447,10 @@ def case_problems(case: Case) -> list[IntakeProblem]:
     ).all()
 
 
-def move_problem(actor, case: Case, problem_id: int, direction: str) -> None:
-    """Move one of the client's problems a place up or down."""
+def move_problem(actor, meeting: Meeting, problem_id: int, direction: str) -> None:
+    """At a meeting, move one of the client's problems a place up or down."""
+    rules.check_open(meeting.status, meeting.minutes_signed)
+    case = meeting.case
     problems = case_problems(case)
     order = rules.moved([p.id for p in problems], problem_id, direction)
     by_id = {p.id: p for p in problems}
@@ -468,7 +488,7 @@ def current_priority(case: Case) -> Meeting | None:
 
 def meeting_actions(meeting: Meeting) -> list[Action]:
     """The actions agreed at this meeting."""
-    return [a for a in case_actions(meeting.case) if a.meeting_id == meeting.id]
+    return case_actions(meeting.case, Action.meeting_id == meeting.id)
 
 
 def meeting_page(meeting: Meeting) -> dict:
@@ -580,10 +600,15 @@ FEED_PAST = timedelta(days=90)
 FEED_FUTURE = timedelta(days=400)
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def renew_calendar_token(actor) -> str:
-    """Give the user a new secret calendar address; the old address stops working."""
+    """Give the user a new secret calendar address; the old address stops working. Only a hash of
+    the secret is stored, so the address is shown once, now."""
     token = secrets.token_urlsafe(32)
-    actor.calendar_token = token
+    actor.calendar_token = _token_hash(token)
     audit.record(actor, "calendar_feed_renewed", actor, {"calendar_feed": [None, "new"]})
     return token
 
@@ -598,7 +623,7 @@ def feed_owner(token: str) -> User | None:
     """The active user whose calendar address has this secret."""
     if not token or len(token) > 64:
         return None
-    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    user = db.session.scalar(select(User).where(User.calendar_token == _token_hash(token)))
     return user if user is not None and user.active and user.organisation.active else None
 
 

@@ -6,10 +6,11 @@ from flask_babel import ngettext
 from sqlalchemy import String, cast, exists, func, literal, select, union_all, update
 from sqlalchemy import case as sql_case
 
+from .. import access
 from ..domain.actions import FINISHED
 from ..extensions import db
 from ..labels import label
-from ..models import Action, CaseInvolvement, Meeting, MeetingParticipant, Notification, User
+from ..models import Action, Case, CaseInvolvement, Meeting, MeetingParticipant, Notification, User
 from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ, local_today
 from . import insert_new, mail
@@ -28,7 +29,7 @@ def notify_many(items: list[dict]) -> int:
     new = insert_new(Notification.__table__, rows)
     mail.queue_many(
         [
-            mail.notification_message(i["key"], i["email"], i["kind"], i["subject"], i["url"], i["case_id"])
+            mail.notification_message(i["key"], i["email"], i["kind"], i["url"], i["case_id"])
             for i in items
             if i["key"] in new and i.get("email")
         ]
@@ -37,17 +38,11 @@ def notify_many(items: list[dict]) -> int:
 
 
 def notify(
-    user_id: int,
-    key: str,
-    kind: str,
-    subject: str,
-    url: str = "",
-    case_id: int | None = None,
-    email: str = "",
+    user_id: int, key: str, kind: str, subject: str, url: str = "", case_id: int | None = None
 ) -> bool:
-    """Create one notification unless one with this key exists; True when it was new."""
+    """Create one in-app notification unless one with this key exists; True when it was new."""
     item = {"key": key, "user_id": user_id, "kind": kind, "subject": subject, "url": url, "case_id": case_id}
-    return notify_many([item | {"email": email}]) == 1
+    return notify_many([item]) == 1
 
 
 def unread_count(user) -> int:
@@ -93,14 +88,21 @@ def _action_reminder_rows(tomorrow):
         Action.status.not_in(FINISHED),
         Action.due_on <= tomorrow,
         User.active,
+        access.case_visible_to_user_column(),  # nobody is told about a case they may not see
         ~exists().where(Notification.key == key),
     )
     columns = (Action.id, Action.case_id, Action.description, Action.due_on, User.id, User.email, key)
-    for_users = select(*columns).join(User, User.id == Action.assignee_user_id).where(*condition)
+    for_users = (
+        select(*columns)
+        .join(User, User.id == Action.assignee_user_id)
+        .join(Case, Case.id == Action.case_id)
+        .where(*condition)
+    )
     for_organisations = (
         select(*columns)
         .join(CaseInvolvement, CaseInvolvement.case_id == Action.case_id)
         .join(User, User.id == CaseInvolvement.user_id)
+        .join(Case, Case.id == Action.case_id)
         .where(*condition, User.organisation_id == Action.assignee_organisation_id)
     )
     return db.session.execute(union_all(for_users, for_organisations)).all()
@@ -141,7 +143,9 @@ def send_meeting_reminders(now=None) -> int:
         select(Meeting.id, Meeting.case_id, Meeting.kind, Meeting.starts_at, User.id, User.email)
         .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
         .join(User, User.id == MeetingParticipant.user_id)
+        .join(Case, Case.id == Meeting.case_id)
         .where(
+            access.case_visible_to_user_column(),
             Meeting.status == "planned",
             Meeting.starts_at > now,
             Meeting.starts_at < day_after_tomorrow,
