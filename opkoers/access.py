@@ -12,7 +12,7 @@ from sqlalchemy import exists, false, select, true
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal, User
+from .models import Case, CaseInvolvement, Consent, Deviation, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.manage": frozenset({"projectgroep"}),
     "meetings.agenda": frozenset({"projectgroep"}),
     "budget.manage": frozenset({"projectgroep"}),
+    "deviations.manage": frozenset({"projectgroep"}),
+    "deviations.register": frozenset({"projectgroep"}),
     "budget.overview": frozenset({"projectgroep"}),
 }
 
@@ -122,6 +124,15 @@ def meeting_or_404(meeting_id: int, user=None) -> Meeting:
     if meeting is None:
         abort(404)
     return meeting
+
+
+def deviation_or_404(deviation_id: int, user=None) -> Deviation:
+    """A deviation of a case the user may see; otherwise 404, as if it did not exist."""
+    deviation = db.session.get(Deviation, deviation_id)
+    if deviation is None:
+        abort(404)
+    case_or_404(deviation.case_id, user)
+    return deviation
 
 
 def record_of_case_or_404(case: Case, model, record_id: int):

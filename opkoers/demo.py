@@ -9,7 +9,7 @@ from sqlalchemy import select
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
 from .models import LifeDomain, User
-from .services import actions, admin, agreements, cases, intake, meetings
+from .services import actions, admin, agreements, budget, cases, deviations, intake, meetings
 from .services.meetings import Participant
 from .timeutil import local_today
 
@@ -108,6 +108,46 @@ def _demo_meetings(pg, prof, contact, case):
         **place,
     )
     return held
+
+
+def _demo_deviation_and_deposit(pg, orgs, case):
+    """The classic case: benefits with a postal address at the town hall while the client has no
+    home, decided under the mandate; and a rent deposit committed from the budget."""
+    today = local_today()
+    rule = deviations.add_rule(
+        pg, "law", "Participatiewet", "artikel 40 (woonplaats)", orgs["Gemeente Houten"].id
+    )
+    deviation = deviations.propose(
+        pg,
+        case,
+        rule_id=rule.id,
+        what_differently="Lotte krijgt een uitkering met een postadres bij het gemeentehuis, "
+        "ook al heeft zij (nog) geen woning.",
+        motivation="Zonder adres geen uitkering, en zonder inkomen geen woning. Zo blijft Lotte vastzitten. "
+        "Met een postadres kan de uitkering starten en kan zij een huurwoning zoeken.",
+        expected_effect="Binnen een maand inkomen; binnen drie maanden een eigen woning.",
+        valid_until=today + timedelta(days=180),
+    )
+    db.session.flush()
+    deviations.decide(
+        pg,
+        deviation,
+        deviation.version,
+        "decided",
+        None,
+        today,
+        "Past binnen het mandaat; eenmalig voor Lotte.",
+    )
+    budget.commit(
+        pg,
+        case,
+        category="housing",
+        description="Borg voor de huurwoning",
+        payee="Woningcorporatie Viveste",
+        amount_cents=45000,
+        decided_by_id=pg.id,
+        entry_date=today,
+    )
 
 
 def _referral(actor, hood, name, born, address, reason, crisis_kind=None, days_ago=20, **extra):
@@ -215,6 +255,7 @@ def _demo_clients(users, orgs, hoods) -> None:
         told_client="Fatima belt binnen een week. Over drie weken is het eerste tafelgesprek.",
     )
     agreements.record_contract(pg, admitted, admitted.version, today)
+    _demo_deviation_and_deposit(pg, orgs, admitted)
 
     running = _referral(
         pg,

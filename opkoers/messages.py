@@ -161,6 +161,28 @@ def rule_message(error: RuleViolation) -> str:
             return _("Een terugdraaiing draait u niet terug. Maak zo nodig een nieuwe toezegging.")
         case "commitment_has_payments":
             return _("Op deze toezegging is al betaald. Draai eerst de betalingen terug.")
+        case "motivation_too_short":
+            return _(
+                "Schrijf de motivering uit in hele zinnen (minstens %(minimum)s tekens): "
+                "waarom helpt deze afwijking deze cliënt, en waarom mag het hier?",
+                minimum=d["minimum"],
+            )
+        case "deviation_needs_admission":
+            return _("Afwijken van regels kan pas als de cliënt is toegelaten.")
+        case "deviation_already_decided":
+            return _("Over deze afwijking is al besloten. Een correctie of intrekking is een nieuw voorstel.")
+        case "deviation_not_decided":
+            return _("Dit kan alleen bij een afwijking waartoe is besloten.")
+        case "deviation_already_executed":
+            return _("Er is al vastgelegd wie de afwijking uitvoerde.")
+        case "outcome_already_recorded":
+            return _("Het resultaat is al vastgelegd.")
+        case "successor_pending":
+            return _(
+                "Er ligt al een correctie of intrekking van deze afwijking klaar. Besluit daar eerst over."
+            )
+        case "meeting_of_other_case":
+            return _("Kies een bijeenkomst van dit traject.")
         case "not_in_order":
             return _("Dit probleem staat niet (meer) in de lijst. Laad de pagina opnieuw.")
     return _("Dit kan niet.")

@@ -39,6 +39,7 @@ _CODED_FIELDS = {
     "meeting_kind": "meeting_kind",
     "category": "budget_category",
     "entry_kind": "entry_kind",
+    "deviation_status": "deviation_status",
     "meeting_status": "meeting_status",
     "crisis_kind": "crisis_kind",
     "referrer_kind": "referrer_kind",

@@ -22,9 +22,11 @@ from opkoers.models import (
     BudgetEntry,
     CaseInvolvement,
     Consent,
+    Deviation,
     OutboxMessage,
     PlanGoal,
     PlanOfAction,
+    Rule,
 )
 from opkoers.services import agreements
 from opkoers.timeutil import local_today
@@ -122,6 +124,16 @@ MATRIX: dict[str, dict[str, dict]] = {
     "budget.amount": {"GET": EDIT_PAGE, "POST": edit(422)},
     "budget.overview": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "budget.overview_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "deviations.new": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "deviations.detail": {"GET": CASE_PAGE},
+    "deviations.decide": {"GET": NO_GET, "POST": edit(422)},
+    "deviations.executed": {"GET": NO_GET, "POST": edit(422)},
+    "deviations.outcome": {"GET": NO_GET, "POST": edit(422)},
+    "deviations.correct": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "deviations.withdraw": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "deviations.decision_document": {"GET": CASE_PAGE},
+    "deviations.register": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "deviations.register_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.organisations": {"GET": ADMIN_PAGE},
     "admin.organisation_new": {"GET": ADMIN_PAGE},
@@ -178,6 +190,15 @@ class World:
             created_by_id=self.users["projectgroep"].id,
         )
         db.session.add(entry)
+        rule = Rule(kind="law", name="Participatiewet", reference="artikel 40")
+        deviation = Deviation(
+            case=self.case,
+            rule=rule,
+            what_differently="Postadres bij de gemeente",
+            motivation="Zonder adres geen uitkering, zonder uitkering geen woning.",
+            proposed_by_id=self.users["projectgroep"].id,
+        )
+        db.session.add(deviation)
         db.session.flush()
         message_id = db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.to_address == involved.email)
@@ -201,6 +222,7 @@ class World:
             "token": "matrix-feed-secret",
             "message_id": message_id,
             "entry_id": entry.id,
+            "deviation_id": deviation.id,
         }
         db.session.commit()
 

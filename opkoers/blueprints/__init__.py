@@ -4,8 +4,32 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import actions, admin, auth, budget, cases, documents, mail, main, meetings, notifications
+    from . import (
+        actions,
+        admin,
+        auth,
+        budget,
+        cases,
+        deviations,
+        documents,
+        mail,
+        main,
+        meetings,
+        notifications,
+    )
 
-    for module in (auth, main, admin, cases, documents, actions, notifications, meetings, mail, budget):
+    for module in (
+        auth,
+        main,
+        admin,
+        cases,
+        documents,
+        actions,
+        notifications,
+        meetings,
+        mail,
+        budget,
+        deviations,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(meetings.feed_bp)

@@ -14,6 +14,7 @@ from .cases import (
     PlanOfAction,
     SelectionStep,
 )
+from .deviations import Deviation, Rule
 from .mail import OutboxMessage
 from .meetings import Meeting, MeetingParticipant, MinutesAddendum
 from .notifications import Notification
@@ -32,6 +33,7 @@ __all__ = [
     "CaseInvolvement",
     "Client",
     "Consent",
+    "Deviation",
     "FormSubmission",
     "Intake",
     "IntakeProblem",
@@ -45,6 +47,7 @@ __all__ = [
     "OutboxMessage",
     "PlanGoal",
     "PlanOfAction",
+    "Rule",
     "SchedulerHeartbeat",
     "SelectionStep",
     "Setting",

@@ -30,6 +30,7 @@ from ..timeutil import local_today
 from . import check_version
 from .actions import case_actions
 from .budget import case_budget
+from .deviations import case_deviations
 from .meetings import case_meetings
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
@@ -191,6 +192,7 @@ def case_page(case: Case, history_limit: int) -> dict:
     records["actions"] = case_actions(case)
     records["meetings"] = case_meetings(case)
     records["budget_info"] = case_budget(case)
+    records["deviations"] = case_deviations(case)
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
@@ -210,6 +212,8 @@ REFERENCE_FIELDS = {
     "chair_id": "user",
     "minutes_signed_by_id": "user",
     "prioritised_life_domain_id": "life_domain",
+    "organisation_id": "organisation",
+    "executed_by_organisation_id": "organisation",
 }
 
 

@@ -34,6 +34,7 @@ from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ, local_today
 from . import check_version, mail, notifications
 from .actions import case_actions
+from .deviations import case_deviations
 
 MEETING_FIELDS = ("kind", "starts_at", "ends_at", "location", "video_link", "chair_id", "agenda")
 INVOLVED_ROLES = ("professional", "buurtteam")
@@ -530,6 +531,7 @@ def preparation_pack(meeting: Meeting) -> dict:
             c for c in consents if consent_state(c.signed_on, c.valid_until, c.withdrawn_at, today) == VALID
         ],
         "participants": _participants_loaded(meeting),
+        "deviations": case_deviations(case),
     }
 
 
