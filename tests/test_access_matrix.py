@@ -135,6 +135,7 @@ MATRIX: dict[str, dict[str, dict]] = {
     "deviations.register": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "deviations.register_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "admin.index": {"GET": ADMIN_PAGE},
+    "admin.settings": {"GET": ADMIN_PAGE},
     "admin.organisations": {"GET": ADMIN_PAGE},
     "admin.organisation_new": {"GET": ADMIN_PAGE},
     "admin.organisation_edit": {"GET": ADMIN_PAGE},

@@ -379,3 +379,19 @@ def test_the_overview_and_its_csv(login, running):
     csv_text = client.get("/budget.csv").get_data(as_text=True)
     assert "Categorie;Wonen;450,00;" in csv_text
     assert case.client.name not in csv_text  # totals only, no clients
+
+
+def test_the_beheerder_sets_the_default_budget(login, factory):
+    admin = factory.user("beheerder")
+    db.session.commit()
+    client = login(admin)
+    form = client.get("/beheer/instellingen").get_data(as_text=True)
+    assert 'value="2500,00"' in form
+    assert client.post("/beheer/instellingen", data={"amount": "2.500,5"}).status_code == 302
+    assert budget.default_budget_cents() == 250050
+    response = client.post("/beheer/instellingen", data={"amount": "veel", "version": "1"})
+    assert response.status_code == 422 and "Dit is geen bedrag" in response.get_data(as_text=True)
+    stale = client.post("/beheer/instellingen", data={"amount": "3000", "version": "0"})
+    assert stale.status_code == 422 and "Iemand anders heeft dit intussen gewijzigd" in stale.get_data(
+        as_text=True
+    )

@@ -9,10 +9,11 @@ from .. import access
 from ..domain import RuleViolation
 from ..extensions import db
 from ..forms.admin import LifeDomainForm, NeighbourhoodForm, NewUserForm, OrganisationForm, UserForm
+from ..forms.budget import DefaultBudgetForm
 from ..messages import rule_message
 from ..models import LifeDomain, Neighbourhood, Organisation, User
 from ..passwords import MIN_LENGTH
-from ..services import admin, dashboard
+from ..services import admin, budget, dashboard
 from .requests import number_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -261,4 +262,27 @@ def life_domain_edit(life_domain_id: int):
         _("Het leefgebied is opgeslagen."),
         url_for("admin.life_domains"),
         **_life_domain_page(domain),
+    )
+
+
+# ---------------------------------------------------------------- settings
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def settings():
+    form = DefaultBudgetForm()
+    if request.method == "GET":
+        form.version.data, form.amount.data = budget.default_budget_setting()
+    return _save(
+        form,
+        lambda amount_cents: budget.set_default_budget(current_user, amount_cents, form.version.data),
+        _("Het standaardbudget is opgeslagen. Het geldt voor cliënten die vanaf nu worden toegelaten."),
+        url_for("admin.index"),
+        title=_("Instellingen"),
+        parent=(_("Beheer"), url_for("admin.index")),
+        hints={
+            "amount": _("In euro, bijvoorbeeld 2.500. Een cliënt die al is toegelaten, houdt zijn budget.")
+        },
     )

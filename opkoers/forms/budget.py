@@ -78,3 +78,6 @@ class BudgetAmountForm(FlaskForm):
 class DefaultBudgetForm(FlaskForm):
     version = version_field()
     amount = amount_field(_l("Standaardbudget per cliënt"))
+
+    def values(self) -> dict:
+        return {"amount_cents": self.amount.data}

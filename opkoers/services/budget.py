@@ -26,6 +26,12 @@ def default_budget_cents() -> int:
     return int(stored.value) if stored else current_app.config["DEFAULT_BUDGET_CENTS"]
 
 
+def default_budget_setting() -> tuple[int | None, int]:
+    """The stored setting's version (None before it was ever changed) and the default in cents."""
+    stored = db.session.get(Setting, DEFAULT_BUDGET_KEY)
+    return (stored.version if stored else None), default_budget_cents()
+
+
 def set_default_budget(actor, amount_cents: int, version: int | None) -> None:
     """Change the default budget for clients admitted from now on."""
     stored = db.session.get(Setting, DEFAULT_BUDGET_KEY)
