@@ -216,6 +216,7 @@ LABELS = {
         "budget_amount_decided": _l("Ander budget voor deze cliënt"),
         "default_budget_changed": _l("Standaardbudget gewijzigd"),
         "rule_added": _l("Regel aan de lijst toegevoegd"),
+        "rule_updated": _l("Regel gewijzigd"),
         "deviation_proposed": _l("Afwijking voorgesteld"),
         "deviation_correction": _l("Correctie van een afwijking voorgesteld"),
         "deviation_withdrawal": _l("Intrekking van een afwijking voorgesteld"),

@@ -136,6 +136,8 @@ MATRIX: dict[str, dict[str, dict]] = {
     "deviations.register_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.settings": {"GET": ADMIN_PAGE},
+    "admin.rules": {"GET": ADMIN_PAGE},
+    "admin.rule_edit": {"GET": ADMIN_PAGE},
     "admin.organisations": {"GET": ADMIN_PAGE},
     "admin.organisation_new": {"GET": ADMIN_PAGE},
     "admin.organisation_edit": {"GET": ADMIN_PAGE},
@@ -224,6 +226,7 @@ class World:
             "message_id": message_id,
             "entry_id": entry.id,
             "deviation_id": deviation.id,
+            "rule_id": rule.id,
         }
         db.session.commit()
 

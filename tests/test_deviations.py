@@ -229,3 +229,17 @@ def test_the_same_proposal_sent_twice_is_saved_once(login, running):
     for _ in range(2):
         client.post(f"/trajecten/{case.id}/afwijkingen/nieuw", data=_form())
     assert db.session.scalar(select(func.count()).select_from(Deviation)) == 1
+
+
+def test_the_beheerder_corrects_a_rule_and_takes_it_off_the_list(login, running, factory):
+    case, pg = running
+    rule = _rule(pg)
+    admin = factory.user("beheerder")
+    db.session.commit()
+    client = login(admin)
+    assert "Participatiewet" in client.get("/beheer/regels").get_data(as_text=True)
+    data = {"version": rule.version, "kind": "law", "name": "Participatiewet", "reference": "art. 40 lid 1"}
+    assert client.post(f"/beheer/regels/{rule.id}", data=data).status_code == 302
+    db.session.refresh(rule)
+    assert rule.reference == "art. 40 lid 1" and rule.active is False
+    assert rule not in deviations.active_rules()

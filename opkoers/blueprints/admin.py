@@ -1,4 +1,5 @@
-"""Beheer: the beheerder manages organisations, user accounts, neighbourhoods and life domains."""
+"""Beheer: the beheerder manages organisations, user accounts, neighbourhoods, life domains, the
+list of rules and the settings."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,12 +9,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import access
 from ..domain import RuleViolation
 from ..extensions import db
-from ..forms.admin import LifeDomainForm, NeighbourhoodForm, NewUserForm, OrganisationForm, UserForm
+from ..forms.admin import LifeDomainForm, NeighbourhoodForm, NewUserForm, OrganisationForm, RuleForm, UserForm
 from ..forms.budget import DefaultBudgetForm
 from ..messages import rule_message
-from ..models import LifeDomain, Neighbourhood, Organisation, User
+from ..models import LifeDomain, Neighbourhood, Organisation, Rule, User
 from ..passwords import MIN_LENGTH
-from ..services import admin, budget, dashboard
+from ..services import admin, budget, dashboard, deviations
 from .requests import number_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -262,6 +263,36 @@ def life_domain_edit(life_domain_id: int):
         _("Het leefgebied is opgeslagen."),
         url_for("admin.life_domains"),
         **_life_domain_page(domain),
+    )
+
+
+# ---------------------------------------------------------------- rules (for deviations)
+
+
+@bp.get("/regels")
+@login_required
+@access.require("admin")
+def rules():
+    return render_template("admin/rules.html", rules=deviations.all_rules())
+
+
+@bp.route("/regels/<int:rule_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def rule_edit(rule_id: int):
+    rule = db.get_or_404(Rule, rule_id)
+    form = RuleForm(obj=rule)
+    form.organisation_id.choices = [("", _("Onbekend of geen"))] + [
+        (o.id, o.name) for o in admin.list_organisations()
+    ]
+    return _save(
+        form,
+        lambda **values: deviations.update_rule(current_user, rule, form.version.data, **values),
+        _("De regel is opgeslagen."),
+        url_for("admin.rules"),
+        title=rule.name,
+        parent=(_("Regels"), url_for("admin.rules")),
+        hints={"active": _("Uit: de regel staat niet meer in de keuzelijst. Eerdere afwijkingen blijven.")},
     )
 
 

@@ -116,3 +116,11 @@ class LifeDomainForm(_AdminForm):
         ],
     )
     active = BooleanField(_l("Actief"), default=True)
+
+
+class RuleForm(_AdminForm):
+    kind = SelectField(_l("Soort regel"), choices=choices("rule_kind"), validators=[required()])
+    name = text(_l("Naam"), 200)
+    reference = text(_l("Artikel of vindplaats"), 200, optional=True)
+    organisation_id = SelectField(_l("Welke organisatie past de regel toe?"), coerce=optional_id)
+    active = BooleanField(_l("In gebruik"))

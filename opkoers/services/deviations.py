@@ -49,6 +49,53 @@ def add_rule(actor, kind: str, name: str, reference: str, organisation_id: int |
     return rule
 
 
+def all_rules() -> list[Rule]:
+    """Every rule, also those no longer in use (for the beheer list)."""
+    return db.session.scalars(
+        select(Rule)
+        .options(joinedload(Rule.organisation))
+        .order_by(Rule.active.desc(), Rule.name, Rule.reference)
+    ).all()
+
+
+def update_rule(
+    actor,
+    rule: Rule,
+    version: int | None,
+    *,
+    kind: str,
+    name: str,
+    reference: str,
+    organisation_id,
+    active: bool,
+) -> None:
+    """Correct a rule's name or reference, or take it off the list (deviations keep referring to it)."""
+    check_version(rule, version)
+    duplicate = db.session.scalar(
+        select(Rule.id).where(
+            Rule.id != rule.id,
+            Rule.kind == kind,
+            func.lower(Rule.name) == name.lower(),
+            func.lower(Rule.reference) == (reference or "").lower(),
+            Rule.organisation_id.is_(None)
+            if organisation_id is None
+            else Rule.organisation_id == organisation_id,
+        )
+    )
+    if duplicate:
+        raise RuleViolation("duplicate_name")
+    values = {
+        "kind": kind,
+        "name": name,
+        "reference": reference or "",
+        "organisation_id": organisation_id,
+        "active": active,
+    }
+    changes = audit.apply_changes(rule, values)
+    if changes:
+        audit.record(actor, "rule_updated", rule, changes)
+
+
 def _check_case(case: Case) -> None:
     if case.status not in (lifecycle.ADMITTED, lifecycle.IN_PROGRESS):
         raise RuleViolation("deviation_needs_admission")

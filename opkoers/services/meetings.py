@@ -19,9 +19,11 @@ from ..extensions import db
 from ..labels import label
 from ..models import (
     Action,
+    BudgetEntry,
     Case,
     CaseInvolvement,
     Consent,
+    Deviation,
     Intake,
     IntakeProblem,
     Meeting,
@@ -499,6 +501,12 @@ def meeting_page(meeting: Meeting) -> dict:
         "problems": case_problems(meeting.case),
         "actions": meeting_actions(meeting),
         "addenda": meeting.addenda,
+        "decided_deviations": db.session.scalars(
+            select(Deviation).where(Deviation.meeting_id == meeting.id).order_by(Deviation.id)
+        ).all(),
+        "budget_entries": db.session.scalars(
+            select(BudgetEntry).where(BudgetEntry.meeting_id == meeting.id).order_by(BudgetEntry.id)
+        ).all(),
     }
 
 
