@@ -331,6 +331,8 @@ LABELS = {
         "outcome": _l("Resultaat"),
         "outcome_in_register": _l("Resultaat in het register"),
         "replaces": _l("Vervangt"),
+        "reverses": _l("Draait terug"),
+        "on_commitment": _l("Op toezegging"),
     },
 }
 

@@ -173,6 +173,11 @@ def rule_message(error: RuleViolation) -> str:
             return _("Over deze afwijking is al besloten. Een correctie of intrekking is een nieuw voorstel.")
         case "deviation_not_decided":
             return _("Dit kan alleen bij een afwijking waartoe is besloten.")
+        case "deviation_not_in_force":
+            return _(
+                "Deze afwijking geldt niet (meer). Er is niet toe besloten, "
+                "of ze is ingetrokken of vervangen."
+            )
         case "deviation_already_executed":
             return _("Er is al vastgelegd wie de afwijking uitvoerde.")
         case "outcome_already_recorded":

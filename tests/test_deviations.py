@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from opkoers.domain import RuleViolation
 from opkoers.domain.deviations import check_motivation
@@ -106,7 +107,7 @@ def test_carried_out_and_outcome_are_recorded_once(running, factory):
     case, pg = running
     org = factory.organisation()
     deviation = _propose(pg, case)
-    with pytest.raises(RuleViolation, match="deviation_not_decided"):
+    with pytest.raises(RuleViolation, match="deviation_not_in_force"):
         deviations.record_execution(pg, deviation, org.id, TODAY)
     _decide(pg, deviation)
     deviations.record_execution(pg, deviation, org.id, TODAY)
@@ -243,3 +244,62 @@ def test_the_beheerder_corrects_a_rule_and_takes_it_off_the_list(login, running,
     db.session.refresh(rule)
     assert rule.reference == "art. 40 lid 1" and rule.active is False
     assert rule not in deviations.active_rules()
+
+
+def test_only_a_deviation_in_force_can_be_corrected_withdrawn_or_carried_out(running, factory):
+    case, pg = running
+    first = _propose(pg, case)
+    _decide(pg, first)
+    correction = _propose(pg, case, replaces=first, successor_kind="correction", what_differently="Anders.")
+    _decide(pg, correction)
+    for successor_kind in ("correction", "withdrawal"):  # the first one is replaced
+        with pytest.raises(RuleViolation, match="deviation_not_in_force"):
+            _propose(pg, case, replaces=first, successor_kind=successor_kind)
+    with pytest.raises(RuleViolation, match="deviation_not_in_force"):
+        deviations.record_execution(pg, first, factory.organisation().id, TODAY)
+    withdrawal = _propose(pg, case, replaces=correction, successor_kind="withdrawal")
+    _decide(pg, withdrawal)
+    with pytest.raises(RuleViolation, match="deviation_not_in_force"):  # a withdrawal is not in force
+        _propose(pg, case, replaces=withdrawal, successor_kind="correction")
+    assert deviations.register() == []
+
+
+def test_two_successors_at_once_are_stopped_by_the_database(running):
+    case, pg = running
+    first = _propose(pg, case)
+    _decide(pg, first)
+    db.session.add_all(
+        [
+            Deviation(
+                case_id=case.id,
+                rule_id=first.rule_id,
+                what_differently="x",
+                motivation=MOTIVATION,
+                proposed_by_id=pg.id,
+                replaces_id=first.id,
+                successor_kind="correction",
+            )
+            for _ in range(2)
+        ]
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+
+
+def test_the_same_rule_without_an_organisation_is_stored_once(running):
+    case, pg = running
+    db.session.add_all(
+        [Rule(kind="law", name="Wet X", reference=""), Rule(kind="law", name="wet x", reference="")]
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+
+
+def test_the_register_csv_cannot_run_formulas(login, running):
+    case, pg = running
+    rule = deviations.add_rule(pg, "law", '=HYPERLINK("http://x")', "@SUM(1+1)", None)
+    deviation = _propose(pg, case, rule_id=rule.id)
+    _decide(pg, deviation)
+    db.session.commit()
+    csv_text = login(pg).get("/register.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in csv_text and "'@SUM(1+1)" in csv_text

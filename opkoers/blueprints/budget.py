@@ -1,16 +1,15 @@
 """The budget: commit, pay and reverse on a case; a different amount for one client; the overview
 across cases with its CSV export."""
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from .. import access, idempotency
 from ..audit import log_access
 from ..domain import RuleViolation
+from ..exports import csv_response
 from ..extensions import db
 from ..forms.budget import BudgetAmountForm, CommitmentForm, PaymentForm, ReverseForm
 from ..labels import label
@@ -71,6 +70,10 @@ def _save(case, form, form_kind: str, change, success: str, **context):
     try:
         change()
         idempotency.remember(form.form_token.data, url)
+    except IntegrityError:  # the same form sent twice at the same moment: the first one counts
+        db.session.rollback()
+        flash(_("Dit was al opgeslagen."), "info")
+        return redirect(url)
     except RuleViolation as error:
         db.session.rollback()
         return _form_page(case, form, form_kind, 409, rule_message(error), **context)
@@ -193,21 +196,18 @@ def overview_csv():
     """The overview as CSV (by category and by month; amounts in euros with a decimal comma)."""
     _overview_guard()
     data = budget.overview()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Soort"), _("Periode of categorie"), _("Toegezegd (euro)"), _("Betaald (euro)")])
     totals = data["totals"]
-    writer.writerow([_("Totaal beschikbaar"), "", _euros(totals.budget), ""])
-    writer.writerow([_("Totaal"), "", _euros(totals.committed), _euros(totals.paid)])
-    for category, committed in data["by_category"]:
-        writer.writerow([_("Categorie"), label("budget_category", category), _euros(committed), ""])
-    for year, month, committed, paid in data["by_month"]:
-        writer.writerow([_("Maand"), f"{year}-{month:02d}", _euros(committed), _euros(paid)])
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets Excel read the accents right
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=budget-overzicht.csv"},
-    )
+    rows = [
+        [_("Totaal beschikbaar"), "", _euros(totals.budget), ""],
+        [_("Totaal"), "", _euros(totals.committed), _euros(totals.paid)],
+        *(
+            [_("Categorie"), label("budget_category", c), _euros(amount), ""]
+            for c, amount in data["by_category"]
+        ),
+        *([_("Maand"), f"{y}-{m:02d}", _euros(c), _euros(p)] for y, m, c, p in data["by_month"]),
+    ]
+    header = [_("Soort"), _("Periode of categorie"), _("Toegezegd (euro)"), _("Betaald (euro)")]
+    return csv_response("budget-overzicht.csv", header, rows)
 
 
 def _euros(cents: int) -> str:

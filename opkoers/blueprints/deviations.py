@@ -1,19 +1,19 @@
 """Rule deviations: propose, correct or withdraw; the deviation page (decide, carried out, outcome);
 the printable decision; the anonymised register with its CSV export."""
 
-import csv
-import io
 from types import SimpleNamespace
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, idempotency
 from ..audit import log_access
 from ..domain import RuleViolation
 from ..domain.deviations import CORRECTION, WITHDRAWAL
+from ..exports import csv_response
 from ..extensions import db
 from ..forms.deviations import (
     DecideDeviationForm,
@@ -93,6 +93,12 @@ def _submit(case, form, template: str, change, replaces=None):
         deviation = change()
         url = url_for("deviations.detail", deviation_id=deviation.id)
         idempotency.remember(form.form_token.data, url)
+    except IntegrityError:  # the same form at the same moment, or a second correction at once
+        db.session.rollback()
+        earlier = idempotency.earlier_result(form.form_token.data)
+        if earlier:
+            return redirect(earlier)
+        return _propose_page(case, form, template, 409, rule_message(RuleViolation("conflict")), replaces)
     except RuleViolation as error:
         db.session.rollback()
         return _propose_page(case, form, template, 409, rule_message(error), replaces)
@@ -198,6 +204,7 @@ def _detail(deviation, status: int = 200, message=None, **forms):
             deviation=deviation,
             case=deviation.case,
             successors=deviations.successors(deviation),
+            in_force=deviations.is_in_force(deviation),
             message=message,
             **context,
         ),
@@ -295,33 +302,25 @@ def register():
 @bp.get("/register.csv")
 def register_csv():
     _register_guard()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
+    header = [
+        _("Soort regel"),
+        _("Regel"),
+        _("Artikel"),
+        _("Organisatie"),
+        _("Aantal keer"),
+        _("Uitgevoerd"),
+        _("Resultaten"),
+    ]
+    rows = (
         [
-            _("Soort regel"),
-            _("Regel"),
-            _("Artikel"),
-            _("Organisatie"),
-            _("Aantal keer"),
-            _("Uitgevoerd"),
-            _("Resultaten"),
+            label("rule_kind", row["kind"]),
+            row["name"],
+            row["reference"],
+            row["organisation"],
+            row["count"],
+            row["executed"],
+            " | ".join(row["outcomes"]),
         ]
+        for row in deviations.register()
     )
-    for row in deviations.register():
-        writer.writerow(
-            [
-                label("rule_kind", row["kind"]),
-                row["name"],
-                row["reference"],
-                row["organisation"],
-                row["count"],
-                row["executed"],
-                " | ".join(row["outcomes"]),
-            ]
-        )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=register-afwijkingen.csv"},
-    )
+    return csv_response("register-afwijkingen.csv", header, rows)

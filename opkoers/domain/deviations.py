@@ -30,25 +30,25 @@ def check_decidable(status: str) -> None:
         raise RuleViolation("deviation_already_decided")
 
 
-def check_executable(status: str, executed: bool) -> None:
-    """Only a decided deviation is carried out, and that is recorded once."""
-    if status != DECIDED:
-        raise RuleViolation("deviation_not_decided")
+def check_executable(in_force: bool, executed: bool) -> None:
+    """Only a deviation in force (decided, not withdrawn or replaced) is carried out, once."""
+    if not in_force:
+        raise RuleViolation("deviation_not_in_force")
     if executed:
         raise RuleViolation("deviation_already_executed")
 
 
-def check_outcome(status: str, has_outcome: bool) -> None:
-    """The outcome of a decided deviation is recorded once."""
-    if status != DECIDED:
-        raise RuleViolation("deviation_not_decided")
+def check_outcome(in_force: bool, has_outcome: bool) -> None:
+    """The outcome of a deviation in force is recorded once."""
+    if not in_force:
+        raise RuleViolation("deviation_not_in_force")
     if has_outcome:
         raise RuleViolation("outcome_already_recorded")
 
 
-def check_successor(status: str, has_open_successor: bool) -> None:
-    """A decided deviation can be corrected or withdrawn, one open successor at a time."""
-    if status != DECIDED:
-        raise RuleViolation("deviation_not_decided")
+def check_successor(in_force: bool, has_open_successor: bool) -> None:
+    """A deviation in force can be corrected or withdrawn, one open successor at a time."""
+    if not in_force:
+        raise RuleViolation("deviation_not_in_force")
     if has_open_successor:
         raise RuleViolation("successor_pending")

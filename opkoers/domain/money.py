@@ -7,8 +7,9 @@ from . import RuleViolation
 MAX_CENTS = 100_000_000_00  # a hundred million euro: anything above is a typing mistake
 
 # Euros with an optional decimal comma and at most two decimals; the thousands may be grouped with
-# dots (1.234,56) or not (1234,56). A dot is never a decimal point here: "12.50" is refused.
-_AMOUNT = re.compile(r"^(?P<euros>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<cents>\d{1,2}))?$")
+# dots or spaces (1.234,56 or 1 234,56) or not (1234,56). A dot is never a decimal point here:
+# "12.50" is refused, and so is "12 50" (a space is not a decimal comma either).
+_AMOUNT = re.compile(r"^(?P<euros>[0-9]{1,3}(?:[. ][0-9]{3})+|[0-9]+)(?:,(?P<cents>[0-9]{1,2}))?$")
 
 
 def parse_amount(text: str) -> int:
@@ -21,14 +22,14 @@ def parse_amount(text: str) -> int:
         raise RuleViolation("amount_empty")
     if value.startswith("-"):
         raise RuleViolation("amount_negative")
-    match = _AMOUNT.match(value.replace(" ", ""))
+    match = _AMOUNT.match(value)
     if match is None:
-        if re.fullmatch(r"\d+,\d{3,}", value):
+        if re.fullmatch(r"[0-9.]+,[0-9]{3,}", value):
             raise RuleViolation("amount_too_precise")
-        if re.fullmatch(r"\d+\.\d{1,2}", value):
+        if re.fullmatch(r"[0-9]+\.[0-9]{1,2}", value):
             raise RuleViolation("amount_decimal_point")
         raise RuleViolation("amount_invalid")
-    euros = int(match["euros"].replace(".", ""))
+    euros = int(match["euros"].replace(".", "").replace(" ", ""))
     cents = int((match["cents"] or "0").ljust(2, "0"))
     total = euros * 100 + cents
     if total == 0:

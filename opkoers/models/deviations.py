@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.deviations import RULE_KINDS, STATUSES, SUCCESSOR_KINDS
@@ -23,7 +23,7 @@ class Rule(Versioned, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # (see also uq_rule_identity below the class)
     name: Mapped[str] = mapped_column(String(200))
     reference: Mapped[str] = mapped_column(String(200), default="")  # article or other reference
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # who applies it
@@ -43,6 +43,15 @@ class Deviation(Versioned, db.Model):
         CheckConstraint("(successor_kind IS NULL) = (replaces_id IS NULL)", name="successor_refers"),
         CheckConstraint("status = 'proposed' OR decided_on IS NOT NULL", name="decided_has_date"),
         Index("ix_deviation_rule_status", "rule_id", "status"),
+        # A deviation has at most one correction or withdrawal that is open or decided: two people
+        # proposing one at the same moment cannot both succeed.
+        Index(
+            "uq_deviation_one_successor",
+            "replaces_id",
+            unique=True,
+            sqlite_where=text("status != 'rejected'"),
+            postgresql_where=text("status != 'rejected'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,3 +85,15 @@ class Deviation(Versioned, db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     meeting: Mapped[Meeting | None] = relationship()
     executed_by: Mapped[Organisation | None] = relationship()
+
+
+# The same rule once, however it is capitalised and also without an organisation (NULLs never clash
+# in a plain unique constraint).
+Index(
+    "uq_rule_identity",
+    Rule.kind,
+    func.lower(Rule.name),
+    func.lower(Rule.reference),
+    func.coalesce(Rule.organisation_id, 0),
+    unique=True,
+)

@@ -7,6 +7,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import case as sql_case
 from sqlalchemy import extract, func, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..domain import RuleViolation
@@ -96,6 +97,9 @@ def _record(actor, entry: BudgetEntry, what: str) -> BudgetEntry:
     db.session.add(entry)
     changes = audit.snapshot(entry, ENTRY_FIELDS)
     changes["entry_kind"] = changes.pop("kind")  # (the trail's "kind" is a selection step)
+    for field, other in (("reverses", entry.reverses_id), ("on_commitment", entry.commitment_id)):
+        if other:
+            changes[field] = [None, f"#{other}"]
     audit.record(actor, what, entry, changes, entry.case_id)
     return entry
 
@@ -200,7 +204,11 @@ def decide_amount(
     )
     budget.amount_cents = new_cents
     db.session.add(decision)
-    changes = {"amount_cents": [decision.old_cents, new_cents], "motivation": [None, motivation]}
+    changes = {
+        "amount_cents": [decision.old_cents, new_cents],
+        "motivation": [None, motivation],
+        "decided_on": [None, decided_on.isoformat()],
+    }
     audit.record(actor, "budget_amount_decided", decision, changes, case.id)
     return decision
 
@@ -250,7 +258,10 @@ def case_budget(case: Case) -> dict | None:
                 paid_per_commitment.get(e.commitment_id, 0) + e.amount_cents
             )
     decisions = db.session.scalars(
-        select(BudgetDecision).where(BudgetDecision.case_id == case.id).order_by(BudgetDecision.id)
+        select(BudgetDecision)
+        .where(BudgetDecision.case_id == case.id)
+        .options(joinedload(BudgetDecision.decided_by))
+        .order_by(BudgetDecision.id)
     ).all()
     return {
         "budget": budget,

@@ -11,7 +11,9 @@ from ..domain import RuleViolation
 from ..domain import case_status as lifecycle
 from ..domain import deviations as rules
 from ..extensions import db
+from ..labels import label
 from ..models import Case, Deviation, Meeting, Organisation, Rule
+from ..timeutil import LOCAL_TZ
 from . import check_version
 
 PROPOSAL_FIELDS = ("rule_id", "what_differently", "motivation", "expected_effect", "valid_until")
@@ -110,7 +112,7 @@ def propose(
     if replaces is not None:
         if replaces.case_id != case.id:
             raise RuleViolation("deviation_not_decided")
-        rules.check_successor(replaces.status, _open_successor(replaces))
+        rules.check_successor(is_in_force(replaces), _open_successor(replaces))
     deviation = Deviation(
         case_id=case.id,
         proposed_by_id=actor.id,
@@ -166,13 +168,16 @@ def decide(
         },
     )
     changes["deviation_status"] = changes.pop("status")
-    changes.pop("meeting_id", None)
+    if changes.pop("meeting_id", None):
+        meeting = db.session.get(Meeting, meeting_id)
+        day = meeting.starts_at.astimezone(LOCAL_TZ).strftime("%d-%m-%Y")
+        changes["meeting"] = [None, f"{label('meeting_kind', meeting.kind)} {day}"]
     audit.record(actor, "deviation_decided", deviation, changes, deviation.case_id)
 
 
 def record_execution(actor, deviation: Deviation, organisation_id: int, executed_on: date) -> None:
     """Record which organisation carried the deviation out, and when."""
-    rules.check_executable(deviation.status, deviation.executed_on is not None)
+    rules.check_executable(is_in_force(deviation), deviation.executed_on is not None)
     changes = audit.apply_changes(
         deviation, {"executed_by_organisation_id": organisation_id, "executed_on": executed_on}
     )
@@ -181,7 +186,7 @@ def record_execution(actor, deviation: Deviation, organisation_id: int, executed
 
 def record_outcome(actor, deviation: Deviation, outcome: str, in_register: bool) -> None:
     """Record what became of the deviation; its text is in the register only when chosen so."""
-    rules.check_outcome(deviation.status, bool(deviation.outcome))
+    rules.check_outcome(is_in_force(deviation), bool(deviation.outcome))
     changes = audit.apply_changes(deviation, {"outcome": outcome, "outcome_in_register": in_register})
     audit.record(actor, "deviation_outcome", deviation, changes, deviation.case_id)
 
@@ -216,6 +221,12 @@ def in_force():
         func.coalesce(Deviation.successor_kind, "") != rules.WITHDRAWAL,
         ~replaced,
     )
+
+
+def is_in_force(deviation: Deviation) -> bool:
+    """Whether this deviation is decided and not withdrawn or replaced by a decided successor."""
+    db.session.flush()
+    return bool(db.session.scalar(select(exists().where(Deviation.id == deviation.id, in_force()))))
 
 
 def register() -> list[dict]:
