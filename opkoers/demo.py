@@ -48,6 +48,12 @@ def load_demo_data() -> bool:
         for role, email, name, org in DEMO_ACCOUNTS
     }
     db.session.flush()
+    admin.set_fixed_contact(
+        None, orgs["Buurtteam Houten Noord"], None, contact_id=users["buurtteam"].id, deputy_id=None
+    )
+    admin.set_fixed_contact(
+        None, orgs["Schuldhulp Houten"], None, contact_id=users["professional"].id, deputy_id=None
+    )
     _demo_clients(users, orgs, hoods)
     return True
 

@@ -217,6 +217,7 @@ LABELS = {
         "default_budget_changed": _l("Standaardbudget gewijzigd"),
         "rule_added": _l("Regel aan de lijst toegevoegd"),
         "rule_updated": _l("Regel gewijzigd"),
+        "fixed_contact_set": _l("Vaste contactpersoon gekozen"),
         "deviation_proposed": _l("Afwijking voorgesteld"),
         "deviation_correction": _l("Correctie van een afwijking voorgesteld"),
         "deviation_withdrawal": _l("Intrekking van een afwijking voorgesteld"),
@@ -332,6 +333,8 @@ LABELS = {
         "outcome_in_register": _l("Resultaat in het register"),
         "replaces": _l("Vervangt"),
         "reverses": _l("Draait terug"),
+        "contact_id": _l("Vaste contactpersoon"),
+        "deputy_id": _l("Vervanger"),
         "on_commitment": _l("Op toezegging"),
     },
 }

@@ -188,6 +188,10 @@ def rule_message(error: RuleViolation) -> str:
             )
         case "meeting_of_other_case":
             return _("Kies een bijeenkomst van dit traject.")
+        case "contact_not_in_organisation":
+            return _("Kies iemand van deze organisatie met een account dat aan staat.")
+        case "deputy_same_as_contact":
+            return _("De vervanger is iemand anders dan de vaste contactpersoon.")
         case "not_in_order":
             return _("Dit probleem staat niet (meer) in de lijst. Laad de pagina opnieuw.")
     return _("Dit kan niet.")

@@ -9,7 +9,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import access
 from ..domain import RuleViolation
 from ..extensions import db
-from ..forms.admin import LifeDomainForm, NeighbourhoodForm, NewUserForm, OrganisationForm, RuleForm, UserForm
+from ..forms.admin import (
+    FixedContactForm,
+    LifeDomainForm,
+    NeighbourhoodForm,
+    NewUserForm,
+    OrganisationForm,
+    RuleForm,
+    UserForm,
+)
 from ..forms.budget import DefaultBudgetForm
 from ..messages import rule_message
 from ..models import LifeDomain, Neighbourhood, Organisation, Rule, User
@@ -293,6 +301,37 @@ def rule_edit(rule_id: int):
         title=rule.name,
         parent=(_("Regels"), url_for("admin.rules")),
         hints={"active": _("Uit: de regel staat niet meer in de keuzelijst. Eerdere afwijkingen blijven.")},
+    )
+
+
+# ---------------------------------------------------------------- fixed contact persons
+
+
+@bp.get("/contactpersonen")
+@login_required
+@access.require("admin")
+def fixed_contacts():
+    return render_template("admin/fixed_contacts.html", rows=admin.fixed_contacts())
+
+
+@bp.route("/contactpersonen/<int:organisation_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def fixed_contact_edit(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    current = dict(admin.fixed_contacts()).get(organisation)
+    form = FixedContactForm(obj=current)
+    people = [(u.id, u.name) for u in admin.people_of(organisation)]
+    form.contact_id.choices = [("", _("Kies een contactpersoon"))] + people
+    form.deputy_id.choices = [("", _("Geen vervanger"))] + people
+    return _save(
+        form,
+        lambda **values: admin.set_fixed_contact(current_user, organisation, form.version.data, **values),
+        _("De vaste contactpersoon is opgeslagen."),
+        url_for("admin.fixed_contacts"),
+        title=organisation.name,
+        parent=(_("Vaste contactpersonen"), url_for("admin.fixed_contacts")),
+        hints={"contact_id": _("Iemand van deze organisatie met een account in Op Koers.")},
     )
 
 

@@ -3,9 +3,9 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..services import actions, housekeeping, meetings
+from ..services import actions, admin, housekeeping, lookups, meetings
 from ..services import dashboard as overview
-from .requests import safe_local_path
+from .requests import number_arg, safe_local_path
 
 bp = Blueprint("main", __name__)
 
@@ -28,6 +28,18 @@ def dashboard():
         overdue_count=overdue_count,
         overdue=overdue,
         upcoming=meetings.upcoming_meetings(current_user),
+    )
+
+
+@bp.get("/contactpersonen")
+@login_required
+def directory():
+    """Whom to call: the fixed contact persons, for a neighbourhood its team first."""
+    return render_template(
+        "main/directory.html",
+        neighbourhoods=lookups.neighbourhoods(),
+        chosen=number_arg("wijk"),
+        **admin.directory(number_arg("wijk")),
     )
 
 

@@ -124,3 +124,10 @@ class RuleForm(_AdminForm):
     reference = text(_l("Artikel of vindplaats"), 200, optional=True)
     organisation_id = SelectField(_l("Welke organisatie past de regel toe?"), coerce=optional_id)
     active = BooleanField(_l("In gebruik"))
+
+
+class FixedContactForm(_AdminForm):
+    contact_id = SelectField(
+        _l("Vaste contactpersoon"), coerce=optional_id, validators=[required(_l("Kies een contactpersoon."))]
+    )
+    deputy_id = SelectField(_l("Vervanger"), coerce=optional_id)

@@ -18,7 +18,7 @@ from .deviations import Deviation, Rule
 from .mail import OutboxMessage
 from .meetings import Meeting, MeetingParticipant, MinutesAddendum
 from .notifications import Notification
-from .organisations import LifeDomain, Neighbourhood, Organisation, User
+from .organisations import FixedContact, LifeDomain, Neighbourhood, Organisation, User
 from .settings import Setting
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Client",
     "Consent",
     "Deviation",
+    "FixedContact",
     "FormSubmission",
     "Intake",
     "IntakeProblem",

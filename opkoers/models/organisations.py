@@ -91,3 +91,19 @@ class LifeDomain(Versioned, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class FixedContact(Versioned, db.Model):
+    """An organisation's fixed contact person (vaste contactpersoon) for Op Koers, and a deputy."""
+
+    __tablename__ = "fixed_contact"
+    __table_args__ = (CheckConstraint("deputy_id IS NULL OR deputy_id != contact_id", name="deputy_differs"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    contact: Mapped[User] = relationship(foreign_keys=[contact_id])
+    deputy: Mapped[User | None] = relationship(foreign_keys=[deputy_id])

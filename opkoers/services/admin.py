@@ -7,7 +7,7 @@ from .. import audit
 from ..domain import RuleViolation
 from ..domain.contact import is_email
 from ..extensions import db
-from ..models import LifeDomain, Neighbourhood, Organisation, User
+from ..models import FixedContact, LifeDomain, Neighbourhood, Organisation, User
 from ..passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from . import check_version
 from .accounts import new_session_token
@@ -219,3 +219,56 @@ def teams() -> list[Organisation]:
     return db.session.scalars(
         select(Organisation).where(Organisation.kind == "buurtteam").order_by(Organisation.name)
     ).all()
+
+
+# ---------------------------------------------------------------- fixed contact persons
+
+
+def fixed_contacts() -> list[tuple[Organisation, FixedContact | None]]:
+    """Every active organisation with its fixed contact person and deputy (if set), by name."""
+    rows = db.session.execute(
+        select(Organisation, FixedContact)
+        .outerjoin(FixedContact, FixedContact.organisation_id == Organisation.id)
+        .where(Organisation.active)
+        .options(joinedload(FixedContact.contact), joinedload(FixedContact.deputy))
+        .order_by(Organisation.name)
+    ).all()
+    return [(organisation, contact) for organisation, contact in rows]
+
+
+def set_fixed_contact(
+    actor, organisation: Organisation, version: int | None, *, contact_id: int, deputy_id: int | None
+) -> FixedContact:
+    """Name an organisation's fixed contact person for Op Koers, and a deputy (both from that
+    organisation, active, and not the same person)."""
+    for user_id in (contact_id, deputy_id):
+        user = db.session.get(User, user_id) if user_id else None
+        if user_id and (user is None or user.organisation_id != organisation.id or not user.active):
+            raise RuleViolation("contact_not_in_organisation")
+    if deputy_id is not None and deputy_id == contact_id:
+        raise RuleViolation("deputy_same_as_contact")
+    current = db.session.scalar(select(FixedContact).where(FixedContact.organisation_id == organisation.id))
+    values = {"contact_id": contact_id, "deputy_id": deputy_id}
+    if current is None:
+        current = FixedContact(organisation_id=organisation.id, **values)
+        return _create(actor, "fixed_contact_set", current, ("contact_id", "deputy_id"))
+    check_version(current, version)
+    return _update(actor, "fixed_contact_set", current, values)
+
+
+def people_of(organisation: Organisation) -> list[User]:
+    """The active users of one organisation, by name."""
+    return db.session.scalars(
+        select(User).where(User.organisation_id == organisation.id, User.active).order_by(User.name)
+    ).all()
+
+
+def directory(neighbourhood_id: int | None) -> dict:
+    """Whom to call: for a neighbourhood its team's fixed contact person and deputy, and the fixed
+    contact persons of every other organisation."""
+    contacts = {organisation.id: contact for organisation, contact in fixed_contacts() if contact}
+    hood = db.session.get(Neighbourhood, neighbourhood_id) if neighbourhood_id else None
+    team_contact = contacts.get(hood.team_id) if hood and hood.team_id else None
+    partners = [c for org_id, c in contacts.items() if not hood or org_id != hood.team_id]
+    partners.sort(key=lambda c: c.organisation.name)
+    return {"neighbourhood": hood, "team_contact": team_contact, "partners": partners}

@@ -214,6 +214,8 @@ REFERENCE_FIELDS = {
     "prioritised_life_domain_id": "life_domain",
     "organisation_id": "organisation",
     "executed_by_organisation_id": "organisation",
+    "contact_id": "user",
+    "deputy_id": "user",
 }
 
 

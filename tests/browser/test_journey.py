@@ -178,8 +178,23 @@ def test_professional_sees_only_consented_cases(page, people):
 
 def test_beheerder_pages(page, people):
     log_in(page, people["beheerder"])
-    for name in ("Organisaties", "Gebruikers", "Wijken", "Leefgebieden"):
+    for name in ("Organisaties", "Gebruikers", "Wijken", "Leefgebieden", "Vaste contactpersonen", "Regels"):
         page.goto("/beheer")
-        page.get_by_role("link", name=name).first.click()
+        page.get_by_role("link", name=name, exact=True).first.click()
         expect(page.locator("h1")).to_be_visible()
         check_accessibility(page)
+    # A fixed contact person for the neighbourhood team, then the directory shows whom to call.
+    page.goto("/beheer/contactpersonen")
+    page.get_by_role("link", name="Buurtteam Houten Noord").click()
+    check_accessibility(page)
+    page.get_by_label("Vaste contactpersoon").select_option(label="Sanne Bakker")
+    page.click("main form button[type=submit]")
+    expect(page.locator("main table")).to_contain_text("Sanne Bakker")
+    page.goto("/beheer/instellingen")
+    check_accessibility(page)
+    page.get_by_role("link", name="Contactpersonen", exact=True).click()
+    page.get_by_label("Wijk van de cliënt").select_option(label="Houten Noord-Oost")
+    page.get_by_role("button", name="Toon").click()
+    expect(page.locator("#team-title")).to_contain_text("Buurtteam Houten Noord")
+    expect(page.locator("main")).to_contain_text("Sanne Bakker")
+    check_accessibility(page)
