@@ -12,7 +12,7 @@ from sqlalchemy import exists, false, select, true
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, Deviation, Meeting, PlanGoal, User
+from .models import Case, CaseInvolvement, Consent, Deviation, Handover, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.agenda": frozenset({"projectgroep"}),
     "budget.manage": frozenset({"projectgroep"}),
     "deviations.manage": frozenset({"projectgroep"}),
+    "handover.manage": frozenset({"projectgroep"}),
     "deviations.register": frozenset({"projectgroep"}),
     "budget.overview": frozenset({"projectgroep"}),
 }
@@ -133,6 +134,15 @@ def deviation_or_404(deviation_id: int, user=None) -> Deviation:
         abort(404)
     case_or_404(deviation.case_id, user)
     return deviation
+
+
+def handover_or_404(handover_id: int, user=None) -> Handover:
+    """A handover of a case the user may see; otherwise 404, as if it did not exist."""
+    handover = db.session.get(Handover, handover_id)
+    if handover is None:
+        abort(404)
+    case_or_404(handover.case_id, user)
+    return handover
 
 
 def record_of_case_or_404(case: Case, model, record_id: int):

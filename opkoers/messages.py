@@ -192,6 +192,25 @@ def rule_message(error: RuleViolation) -> str:
             return _("Kies iemand van deze organisatie met een account dat aan staat.")
         case "deputy_same_as_contact":
             return _("De vervanger is iemand anders dan de vaste contactpersoon.")
+        case "handover_needs_running_case":
+            return _("Een warme overdracht kan als de uitvoering van het plan loopt.")
+        case "handover_already_started":
+            return _("Er loopt al een overdracht voor deze cliënt. Maak die eerst af.")
+        case "handover_team_needs_reason":
+            return _("U kiest een ander buurtteam dan dat van de wijk van de cliënt. Schrijf op waarom.")
+        case "handover_not_editable":
+            return _("Het document is verstuurd. Het kan weer veranderen als de ontvanger meer vraagt.")
+        case "handover_incomplete":
+            return _("Beantwoord eerst alle punten. Er staan er nog %(missing)s open.", missing=d["missing"])
+        case "handover_not_sent":
+            return _("Deze overdracht wacht niet op uw antwoord.")
+        case "handover_not_yours":
+            return _("Alleen de contactpersoon die de overdracht ontvangt, kan haar aannemen.")
+        case "handover_needs_consent":
+            return _(
+                "De machtiging noemt dit buurtteam niet. "
+                "Leg eerst een machtiging vast waarin het buurtteam staat."
+            )
         case "not_in_order":
             return _("Dit probleem staat niet (meer) in de lijst. Laad de pagina opnieuw.")
     return _("Dit kan niet.")

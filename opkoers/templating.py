@@ -40,6 +40,7 @@ _CODED_FIELDS = {
     "category": "budget_category",
     "entry_kind": "entry_kind",
     "deviation_status": "deviation_status",
+    "handover_status": "handover_status",
     "meeting_status": "meeting_status",
     "crisis_kind": "crisis_kind",
     "referrer_kind": "referrer_kind",
@@ -85,6 +86,8 @@ def _audit_value(value, field: str, names: dict | None = None) -> str:
 def _audit_field(field: str, names: dict | None = None) -> str:
     """The name of a changed field; a problem per life domain names its life domain."""
     kind, _, domain_id = field.partition(":")
+    if kind == "point" and domain_id.isdigit():
+        return gettext("Punt %(number)s van het overdrachtsdocument", number=domain_id)
     if kind == "problem" and domain_id.isdigit():
         domain = (names or {}).get(("life_domain", int(domain_id)), f"#{domain_id}")
         return gettext("Probleem bij %(domain)s", domain=domain)

@@ -10,6 +10,7 @@ from opkoers.models import (
     CaseInvolvement,
     Client,
     Consent,
+    HandoverPoint,
     Intake,
     IntakeProblem,
     LifeDomain,
@@ -22,7 +23,7 @@ from opkoers.models import (
     User,
 )
 from opkoers.passwords import hash_password
-from opkoers.reference import DEFAULT_LIFE_DOMAINS
+from opkoers.reference import DEFAULT_HANDOVER_POINTS, DEFAULT_LIFE_DOMAINS
 from opkoers.services import meetings
 from opkoers.services.accounts import new_session_token
 from opkoers.services.meetings import Participant
@@ -220,3 +221,15 @@ class Factory:
             agenda=extra.pop("agenda", ""),
             accept_clashes=True,
         )
+
+    def handover_points(self) -> list[HandoverPoint]:
+        """The ten points of the handover document (a migration puts them in a real database)."""
+        existing = db.session.query(HandoverPoint).order_by(HandoverPoint.position).all()
+        if existing:
+            return existing
+        points = [
+            HandoverPoint(code=c, text=t, position=i) for i, (c, t) in enumerate(DEFAULT_HANDOVER_POINTS)
+        ]
+        db.session.add_all(points)
+        db.session.flush()
+        return points

@@ -23,6 +23,7 @@ from opkoers.models import (
     CaseInvolvement,
     Consent,
     Deviation,
+    Handover,
     OutboxMessage,
     PlanGoal,
     PlanOfAction,
@@ -134,6 +135,14 @@ MATRIX: dict[str, dict[str, dict]] = {
     "deviations.decision_document": {"GET": CASE_PAGE},
     "deviations.register": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "deviations.register_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "handover.start": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "handover.detail": {"GET": CASE_PAGE},
+    "handover.document": {"GET": NO_GET, "POST": edit(409)},  # without the version: refused as stale
+    "handover.send": {"GET": NO_GET, "POST": edit(409)},
+    # Answering is for whoever sees the case (the service then checks it is the receiver).
+    "handover.answer": {"GET": NO_GET, "POST": expect(302, 422, 422, 404, 404, 422, 403)},
+    "handover.printable": {"GET": CASE_PAGE},
+    "handover.inbox": {"GET": CASE_LIST},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.settings": {"GET": ADMIN_PAGE},
     "admin.fixed_contacts": {"GET": ADMIN_PAGE},
@@ -205,6 +214,14 @@ class World:
             proposed_by_id=self.users["projectgroep"].id,
         )
         db.session.add(deviation)
+        contact = self.users["buurtteam"]
+        handover = Handover(
+            case=self.case,
+            team_id=contact.organisation_id,
+            contact_id=contact.id,
+            created_by_id=self.users["projectgroep"].id,
+        )
+        db.session.add(handover)
         db.session.flush()
         message_id = db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.to_address == involved.email)
@@ -230,6 +247,7 @@ class World:
             "entry_id": entry.id,
             "deviation_id": deviation.id,
             "rule_id": rule.id,
+            "handover_id": handover.id,
         }
         db.session.commit()
 

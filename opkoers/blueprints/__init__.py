@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
         cases,
         deviations,
         documents,
+        handover,
         mail,
         main,
         meetings,
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         mail,
         budget,
         deviations,
+        handover,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(meetings.feed_bp)

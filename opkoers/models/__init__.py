@@ -15,6 +15,7 @@ from .cases import (
     SelectionStep,
 )
 from .deviations import Deviation, Rule
+from .handover import Handover, HandoverAnswer, HandoverPoint
 from .mail import OutboxMessage
 from .meetings import Meeting, MeetingParticipant, MinutesAddendum
 from .notifications import Notification
@@ -36,6 +37,9 @@ __all__ = [
     "Deviation",
     "FixedContact",
     "FormSubmission",
+    "Handover",
+    "HandoverAnswer",
+    "HandoverPoint",
     "Intake",
     "IntakeProblem",
     "LifeDomain",

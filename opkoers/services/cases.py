@@ -31,6 +31,7 @@ from . import check_version
 from .actions import case_actions
 from .budget import case_budget
 from .deviations import case_deviations
+from .handover import current_handover
 from .meetings import case_meetings
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
@@ -193,6 +194,7 @@ def case_page(case: Case, history_limit: int) -> dict:
     records["meetings"] = case_meetings(case)
     records["budget_info"] = case_budget(case)
     records["deviations"] = case_deviations(case)
+    records["handover"] = current_handover(case)
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
@@ -216,6 +218,7 @@ REFERENCE_FIELDS = {
     "executed_by_organisation_id": "organisation",
     "contact_id": "user",
     "deputy_id": "user",
+    "accepted_by_id": "user",
 }
 
 
