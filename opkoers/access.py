@@ -12,7 +12,7 @@ from sqlalchemy import exists, false, select, true
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, Deviation, Handover, Meeting, PlanGoal, User
+from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -127,22 +127,14 @@ def meeting_or_404(meeting_id: int, user=None) -> Meeting:
     return meeting
 
 
-def deviation_or_404(deviation_id: int, user=None) -> Deviation:
-    """A deviation of a case the user may see; otherwise 404, as if it did not exist."""
-    deviation = db.session.get(Deviation, deviation_id)
-    if deviation is None:
+def case_record_or_404(model, record_id: int, user=None):
+    """A record with its own page (a deviation, a handover) of a case the user may see; otherwise
+    404, as if it did not exist."""
+    record = db.session.get(model, record_id)
+    if record is None:
         abort(404)
-    case_or_404(deviation.case_id, user)
-    return deviation
-
-
-def handover_or_404(handover_id: int, user=None) -> Handover:
-    """A handover of a case the user may see; otherwise 404, as if it did not exist."""
-    handover = db.session.get(Handover, handover_id)
-    if handover is None:
-        abort(404)
-    case_or_404(handover.case_id, user)
-    return handover
+    case_or_404(record.case_id, user)
+    return record
 
 
 def record_of_case_or_404(case: Case, model, record_id: int):

@@ -24,6 +24,7 @@ from ..forms.deviations import (
 )
 from ..labels import label
 from ..messages import rule_message
+from ..models import Deviation
 from ..services import deviations, lookups, meetings
 from ..timeutil import LOCAL_TZ, local_today
 
@@ -123,7 +124,7 @@ def new(case_id: int):
 @bp.route("/afwijkingen/<int:deviation_id>/corrigeren", methods=["GET", "POST"])
 def correct(deviation_id: int):
     _editor()
-    old = access.deviation_or_404(deviation_id)
+    old = access.case_record_or_404(Deviation, deviation_id)
     prefill = (
         None
         if request.method == "POST"
@@ -151,7 +152,7 @@ def correct(deviation_id: int):
 @bp.route("/afwijkingen/<int:deviation_id>/intrekken", methods=["GET", "POST"])
 def withdraw(deviation_id: int):
     _editor()
-    old = access.deviation_or_404(deviation_id)
+    old = access.case_record_or_404(Deviation, deviation_id)
     form = WithdrawDeviationForm()
     return _submit(
         old.case,
@@ -215,7 +216,7 @@ def _detail(deviation, status: int = 200, message=None, **forms):
 def _step(deviation_id: int, form_name: str, form_class, change, success: str):
     """One step on the deviation page (decide, carried out, outcome): validate, save, back."""
     _editor()
-    deviation = access.deviation_or_404(deviation_id)
+    deviation = access.case_record_or_404(Deviation, deviation_id)
     form = _with_choices({form_name: form_class()}, deviation)[form_name]
     if not form.validate_on_submit():
         return _detail(deviation, 422, **{form_name: form})
@@ -225,14 +226,16 @@ def _step(deviation_id: int, form_name: str, form_class, change, success: str):
     except (RuleViolation, StaleDataError) as refusal:
         db.session.rollback()
         error = refusal if isinstance(refusal, RuleViolation) else RuleViolation("stale")
-        return _detail(access.deviation_or_404(deviation_id), 409, rule_message(error), **{form_name: form})
+        return _detail(
+            access.case_record_or_404(Deviation, deviation_id), 409, rule_message(error), **{form_name: form}
+        )
     flash(success, "success")
     return redirect(url_for("deviations.detail", deviation_id=deviation.id))
 
 
 @bp.get("/afwijkingen/<int:deviation_id>")
 def detail(deviation_id: int):
-    deviation = access.deviation_or_404(deviation_id)
+    deviation = access.case_record_or_404(Deviation, deviation_id)
     log_access(deviation.case, "deviation")
     return _detail(deviation)
 
@@ -280,7 +283,7 @@ def outcome(deviation_id: int):
 
 @bp.get("/afwijkingen/<int:deviation_id>/besluit")
 def decision_document(deviation_id: int):
-    deviation = access.deviation_or_404(deviation_id)
+    deviation = access.case_record_or_404(Deviation, deviation_id)
     log_access(deviation.case, "print:deviation", action="print")
     return render_template("deviations/decision.html", deviation=deviation, case=deviation.case)
 

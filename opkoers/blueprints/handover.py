@@ -12,7 +12,7 @@ from ..domain import RuleViolation
 from ..extensions import db
 from ..forms.handover import AnswerHandoverForm, SendForm, StartHandoverForm, document_form_class
 from ..messages import rule_message
-from ..models import Organisation
+from ..models import Handover, Organisation
 from ..services import handover as service
 from ..services import lookups
 
@@ -99,7 +99,7 @@ def _page(handover, status: int = 200, message=None, **forms):
 
 
 def _step(handover_id: int, form, form_name: str, change, success: str):
-    handover = access.handover_or_404(handover_id)
+    handover = access.case_record_or_404(Handover, handover_id)
     if not form.validate_on_submit():
         return _page(handover, 422, **{form_name: form})
     try:
@@ -108,14 +108,16 @@ def _step(handover_id: int, form, form_name: str, change, success: str):
     except (RuleViolation, StaleDataError) as refusal:
         db.session.rollback()
         error = refusal if isinstance(refusal, RuleViolation) else RuleViolation("stale")
-        return _page(access.handover_or_404(handover_id), 409, rule_message(error), **{form_name: form})
+        return _page(
+            access.case_record_or_404(Handover, handover_id), 409, rule_message(error), **{form_name: form}
+        )
     flash(success, "success")
     return redirect(url_for("handover.detail", handover_id=handover.id))
 
 
 @bp.get("/overdrachten/<int:handover_id>")
 def detail(handover_id: int):
-    handover = access.handover_or_404(handover_id)
+    handover = access.case_record_or_404(Handover, handover_id)
     log_access(handover.case, "handover")
     return _page(handover)
 
@@ -162,7 +164,7 @@ def answer(handover_id: int):
 
 @bp.get("/overdrachten/<int:handover_id>/afdrukken")
 def printable(handover_id: int):
-    handover = access.handover_or_404(handover_id)
+    handover = access.case_record_or_404(Handover, handover_id)
     log_access(handover.case, "print:handover", action="print")
     answers = {a.point_id: a for a in handover.answers}
     return render_template(
