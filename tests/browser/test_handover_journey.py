@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from opkoers.extensions import db
-from opkoers.models import Neighbourhood, Organisation, User
+from opkoers.models import FixedContact, Neighbourhood, Organisation, User
 from opkoers.services import admin
 
 from ..factories import Factory
@@ -24,7 +24,10 @@ def ready_for_handover(live_app, people):
         case = f.case(
             "in_progress", client_name="Kees Janssen", neighbourhood=hood, consent_organisations=[team]
         )
-        admin.set_fixed_contact(None, team, None, contact_id=contact.id, deputy_id=None)
+        # (Another browser test may have chosen a contact person for this team already.)
+        current = db.session.scalar(select(FixedContact).where(FixedContact.organisation_id == team.id))
+        version = current.version if current else None
+        admin.set_fixed_contact(None, team, version, contact_id=contact.id, deputy_id=None)
         db.session.commit()
         return case.id
 
