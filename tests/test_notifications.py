@@ -1,6 +1,5 @@
 """Reminders arrive exactly once: again and again, after downtime, and with two schedulers at once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,8 @@ from opkoers.models import Notification, OutboxMessage
 from opkoers.models.base import utcnow
 from opkoers.services import meetings, notifications
 from opkoers.timeutil import local_today
+
+from .helpers import run_at_once
 
 TODAY = local_today()
 
@@ -64,20 +65,7 @@ def test_after_three_days_of_downtime_nothing_is_skipped_or_doubled(app, factory
 def test_two_schedulers_at_once_send_each_reminder_once(app, factory):
     _world(factory)
     db.session.commit()
-    results, failures = [], []
-
-    def run():
-        try:
-            results.append(jobs.action_reminders(app))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert failures == []
+    results = run_at_once(lambda: jobs.action_reminders(app))
     assert sorted(results) == [0, 2]
     db.session.rollback()
     assert _count() == 2
@@ -205,20 +193,7 @@ def test_two_schedulers_deliver_each_e_mail_once(app, factory, monkeypatch):
     db.session.commit()
     app.config.update(MAIL_TRANSPORT="smtp", MAIL_SERVER="smtp.example.org")
     monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
-    results, failures = [], []
-
-    def run():
-        try:
-            results.append(jobs.deliver_mail(app))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert failures == []
+    results = run_at_once(lambda: jobs.deliver_mail(app))
     total = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert sum(results) == len(sent) == total == 4
 

@@ -34,7 +34,7 @@ from ..messages import rule_message
 from ..models import Action, CaseInvolvement, Consent, PlanGoal
 from ..services import actions, agreements, cases, intake, lookups
 from ..timeutil import local_today
-from .requests import number_arg
+from .requests import as_rule_violation, number_arg
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
 
@@ -157,13 +157,6 @@ def _form(case, form_name: str, section: str | None, status: int, message: str |
     return render_template("cases/edit.html", **context), status
 
 
-def _as_rule_violation(refusal: Exception) -> RuleViolation:
-    """The database's own refusals, as the rule they stand for: someone saved first, or at once."""
-    if isinstance(refusal, RuleViolation):
-        return refusal
-    return RuleViolation("stale" if isinstance(refusal, StaleDataError) else "conflict")
-
-
 def _save(case, form_name: str, section: str | None, form, change, versions=None, **context):
     """Validate, call the one service, answer: the shared shape of every section's GET and POST.
 
@@ -173,7 +166,7 @@ def _save(case, form_name: str, section: str | None, form, change, versions=None
             change()
         except (RuleViolation, StaleDataError, IntegrityError) as refusal:
             db.session.rollback()
-            error = _as_rule_violation(refusal)
+            error = as_rule_violation(refusal)
             if error.code == "stale" and versions:
                 _take_stored_versions(form, versions())
             return _form(

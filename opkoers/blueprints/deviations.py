@@ -27,6 +27,7 @@ from ..messages import rule_message
 from ..models import Deviation
 from ..services import deviations, lookups, meetings
 from ..timeutil import LOCAL_TZ, local_today
+from .requests import as_rule_violation
 
 bp = Blueprint("deviations", __name__)
 
@@ -225,7 +226,7 @@ def _step(deviation_id: int, form_name: str, form_class, change, success: str):
         db.session.flush()
     except (RuleViolation, StaleDataError) as refusal:
         db.session.rollback()
-        error = refusal if isinstance(refusal, RuleViolation) else RuleViolation("stale")
+        error = as_rule_violation(refusal)
         return _detail(
             access.case_record_or_404(Deviation, deviation_id), 409, rule_message(error), **{form_name: form}
         )

@@ -15,6 +15,7 @@ from ..messages import rule_message
 from ..models import Handover, Organisation
 from ..services import handover as service
 from ..services import lookups
+from .requests import as_rule_violation
 
 bp = Blueprint("handover", __name__)
 
@@ -107,7 +108,7 @@ def _step(handover_id: int, form, form_name: str, change, success: str):
         db.session.flush()
     except (RuleViolation, StaleDataError) as refusal:
         db.session.rollback()
-        error = refusal if isinstance(refusal, RuleViolation) else RuleViolation("stale")
+        error = as_rule_violation(refusal)
         return _page(
             access.case_record_or_404(Handover, handover_id), 409, rule_message(error), **{form_name: form}
         )

@@ -31,6 +31,7 @@ from ..services import actions, lookups, mail, meetings
 from ..services.meetings import Participant
 from ..timeutil import LOCAL_TZ, local_today
 from .cases import action_choices, action_values
+from .requests import as_rule_violation
 
 bp = Blueprint("meetings", __name__)
 
@@ -139,12 +140,6 @@ def _meeting_values(form: MeetingForm, case) -> dict:
     }
 
 
-def _refused(refusal: Exception) -> RuleViolation:
-    if isinstance(refusal, RuleViolation):
-        return refusal
-    return RuleViolation("stale" if isinstance(refusal, StaleDataError) else "conflict")
-
-
 def _plan_page(case, form, meeting=None, error: RuleViolation | None = None, status: int = 200):
     clashes = error.details.get("clashes", []) if error else []
     message = rule_message(error) if error and not clashes else None
@@ -168,7 +163,7 @@ def new(case_id: int):
             meeting = meetings.plan_meeting(current_user, case, **_meeting_values(form, case))
         except (RuleViolation, IntegrityError) as refusal:
             db.session.rollback()
-            error = _refused(refusal)
+            error = as_rule_violation(refusal)
             return _plan_page(case, form, error=error, status=409 if error.code == "meeting_clash" else 422)
         flash(_planned_message(meeting), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -195,7 +190,7 @@ def edit(meeting_id: int):
             db.session.flush()
         except (RuleViolation, StaleDataError, IntegrityError) as refusal:
             db.session.rollback()
-            error = _refused(refusal)
+            error = as_rule_violation(refusal)
             meeting = access.meeting_or_404(meeting_id)
             if error.code == "stale":
                 form.version.data, form.version.raw_data = meeting.version, None
@@ -219,7 +214,7 @@ def cancel(meeting_id: int):
         except (RuleViolation, StaleDataError) as refusal:
             db.session.rollback()
             meeting = access.meeting_or_404(meeting_id)
-            message = rule_message(_refused(refusal))
+            message = rule_message(as_rule_violation(refusal))
             return render_template("meetings/cancel.html", meeting=meeting, form=form, message=message), 409
         flash(_("De bijeenkomst gaat niet door. De deelnemers krijgen een afzegging."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -309,7 +304,7 @@ def _change(meeting, section: str, form_name: str, form, change, also=()):
         except (RuleViolation, StaleDataError, IntegrityError) as refusal:
             db.session.rollback()
             meeting = access.meeting_or_404(meeting.id)
-            error = _refused(refusal)
+            error = as_rule_violation(refusal)
             if error.code == "stale" and section in REVISIONS:
                 form.version.data, form.version.raw_data = getattr(meeting, REVISIONS[section]), None
             return _page(

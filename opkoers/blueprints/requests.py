@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import request
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import RuleViolation
 
 MAX_ID = 2**31 - 1  # ids and page numbers beyond this do not exist (the database could not hold them)
 
@@ -23,3 +26,11 @@ def safe_local_path(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or target.startswith("//"):
         return fallback
     return target
+
+
+def as_rule_violation(refusal: Exception) -> RuleViolation:
+    """A refused save as the rule it stands for: a domain rule, or the database saying that someone
+    saved first (stale) or at the same moment (conflict)."""
+    if isinstance(refusal, RuleViolation):
+        return refusal
+    return RuleViolation("stale" if isinstance(refusal, StaleDataError) else "conflict")
