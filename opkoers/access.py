@@ -30,6 +30,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "handover.manage": frozenset({"projectgroep"}),
     "deviations.register": frozenset({"projectgroep"}),
     "budget.overview": frozenset({"projectgroep"}),
+    "cases.close": frozenset({"projectgroep"}),
+    "follow_up.list": frozenset({"projectgroep", "professional", "buurtteam"}),
+    "impact.report": frozenset({"projectgroep"}),
 }
 
 
@@ -153,3 +156,21 @@ def can_update_action(user, action) -> bool:
     if user.role == "projectgroep":
         return True
     return action.assignee_user_id == user.id or action.assignee_organisation_id == user.organisation_id
+
+
+def can_act_for_team(user, handover) -> bool:
+    """Aftercare (contacts, the safety net) is for the receiving neighbourhood team and the project
+    group. (The case itself must be visible: load the handover with case_record_or_404 first.)"""
+    return user.role == "projectgroep" or (
+        user.role == "buurtteam" and user.organisation_id == handover.team_id
+    )
+
+
+def can_follow_up(user, item) -> bool:
+    """A pilot-light contact or a measurement is done by the person it is planned for, a colleague
+    of the same organisation, or the project group. (Load its case with case_record_or_404 first.)"""
+    return (
+        user.role == "projectgroep"
+        or item.assignee_id == user.id
+        or (user.role != "beheerder" and item.assignee.organisation_id == user.organisation_id)
+    )

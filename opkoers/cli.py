@@ -80,6 +80,7 @@ def run_scheduler() -> None:
     # Catch up at once after the scheduler was down (each reminder and e-mail still goes out once).
     jobs.action_reminders(app)
     jobs.meeting_reminders(app)
+    jobs.follow_up_reminders(app)
     jobs.weekly_digest(app)
     jobs.deliver_mail(app)
     click.echo("Scheduler running. Stop with Ctrl+C.")

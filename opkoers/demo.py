@@ -1,11 +1,12 @@
 """Demo data for trying Op Koers: organisations and neighbourhoods of Houten, one account per role,
-and five clients at different steps (one with a held and a planned round table). Loaded only in
-demo mode, through the same services as the UI."""
+and eight clients at different steps (one with a held and a planned round table; three after the
+handover, see demo_follow_up). Loaded only in demo mode, through the same services as the UI."""
 
 from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from . import demo_follow_up
 from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from .extensions import db
 from .models import LifeDomain, User
@@ -55,6 +56,7 @@ def load_demo_data() -> bool:
         None, orgs["Schuldhulp Houten"], None, contact_id=users["professional"].id, deputy_id=None
     )
     _demo_clients(users, orgs, hoods)
+    demo_follow_up.load(users, orgs, hoods, _referral, _through_intake)
     return True
 
 

@@ -1,7 +1,7 @@
 """Scheduled jobs. Each opens its own app context, calls a service, and commits once."""
 
 from .extensions import db
-from .services import housekeeping, mail, notifications
+from .services import follow_up, housekeeping, mail, notifications
 
 
 def heartbeat(app) -> None:
@@ -39,6 +39,14 @@ def weekly_digest(app) -> int:
     """Send each user with open actions this week's overview (once per week)."""
     with app.app_context():
         count = notifications.send_weekly_digest()
+        db.session.commit()
+        return count
+
+
+def follow_up_reminders(app) -> int:
+    """Remind people of aftercare that ends soon, measurements and pilot-light contacts that are due."""
+    with app.app_context():
+        count = follow_up.send_follow_up_reminders()
         db.session.commit()
         return count
 

@@ -211,6 +211,71 @@ def rule_message(error: RuleViolation) -> str:
                 "De machtiging noemt dit buurtteam niet. "
                 "Leg eerst een machtiging vast waarin het buurtteam staat."
             )
+        case "aftercare_not_your_team":
+            return _("Dit kan alleen het buurtteam dat de overdracht heeft aangenomen, of de projectgroep.")
+        case "aftercare_not_running":
+            return _(
+                "De nazorg loopt niet (meer): de overdracht is niet aangenomen, of het traject is afgesloten."
+            )
+        case "contact_before_aftercare":
+            return _(
+                "Dit contact is van voor de nazorg. De nazorg begon op %(date)s.",
+                date=format_date(d["accepted_on"], "long"),
+            )
+        case "date_in_future":
+            return _("Deze datum ligt in de toekomst. Vul de datum in waarop het gebeurde.")
+        case "safety_net_needs_aftercare":
+            return _("Het vangnet kan alleen tijdens de nazorg, na een aangenomen overdracht.")
+        case "safety_net_needs_reason":
+            return _("Schrijf op waarom de cliënt terug moet naar de projectgroep.")
+        case "close_needs_running_case":
+            return _("Afsluiten kan als de uitvoering van het plan loopt of in de nazorg.")
+        case "closing_needs_outcome":
+            return _("Kies waarom het traject stopt.")
+        case "closing_needs_goals":
+            return _("Kies welke doelen niet te bereiken zijn.")
+        case "closing_needs_explanation":
+            return _("Schrijf op welke afspraken de cliënt niet is nagekomen.")
+        case "closing_needs_talk":
+            return _("Er is altijd een afsluitend gesprek. Plan dat eerst en kies het hier.")
+        case "closing_in_future":
+            return _("Een traject sluit u niet af in de toekomst. Kies vandaag of een eerdere dag.")
+        case "closing_before_talk":
+            return _(
+                "Het afsluitend gesprek is op %(date)s. Sluit het traject af op of na die dag.",
+                date=format_date(d["talk_day"], "long"),
+            )
+        case "goal_of_other_case":
+            return _("Kies doelen uit het plan van aanpak van deze cliënt.")
+        case "measurement_already_taken":
+            return _("Deze meting is al gedaan. Een meting verandert niet meer.")
+        case "measurement_not_yet":
+            return _(
+                "Deze meting kan nog niet. Dat kan vanaf %(date)s.", date=format_date(d["opens_on"], "long")
+            )
+        case "measurement_missed":
+            return _(
+                "Deze meting is gemist: dat kon tot en met %(date)s.", date=format_date(d["until"], "long")
+            )
+        case "scores_incomplete":
+            return _(
+                "Geef elk onderwerp een score van 1 tot en met 5. Er staan er nog %(missing)s open.",
+                missing=d["missing"],
+            )
+        case "pilot_light_already_registered":
+            return _("Dit waakvlamcontact is al vastgelegd.")
+        case "pilot_light_needs_outcome":
+            return _("Kies of er contact was.")
+        case "pilot_light_needs_balance":
+            return _("Kies of inkomsten en uitgaven in evenwicht zijn.")
+        case "pilot_light_needs_reason":
+            return _("Schrijf op waarom het contact niet lukte.")
+        case "pilot_light_needs_date":
+            return _("Vul de datum van het contact in.")
+        case "pilot_light_months_invalid":
+            return _(
+                "Schrijf hele maanden van 1 tot en met 12, gescheiden door komma's, bijvoorbeeld 3, 6, 12."
+            )
         case "not_in_order":
             return _("Dit probleem staat niet (meer) in de lijst. Laad de pagina opnieuw.")
     return _("Dit kan niet.")

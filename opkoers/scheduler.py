@@ -20,6 +20,7 @@ def build_scheduler(app) -> BlockingScheduler:
     # Every hour: cheap, and after downtime the next run catches up (each reminder has its own key).
     scheduler.add_job(jobs.action_reminders, CronTrigger(minute=5), args=[app], id="action_reminders")
     scheduler.add_job(jobs.meeting_reminders, CronTrigger(minute=10), args=[app], id="meeting_reminders")
+    scheduler.add_job(jobs.follow_up_reminders, CronTrigger(minute=15), args=[app], id="follow_up_reminders")
     # Daily; the first run of a week sends that week's digest (Monday morning, or later after downtime).
     scheduler.add_job(jobs.weekly_digest, CronTrigger(hour=7, minute=30), args=[app], id="weekly_digest")
     scheduler.add_job(jobs.deliver_mail, IntervalTrigger(minutes=1), args=[app], id="deliver_mail")

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_time, get_locale, gettext
+from flask_babel import format_date, format_decimal, format_time, get_locale, gettext
 from flask_login import current_user
 
-from . import access
+from . import access, charts
 from .domain.actions import is_overdue
 from .labels import label
 from .messages import money
@@ -41,6 +41,9 @@ _CODED_FIELDS = {
     "entry_kind": "entry_kind",
     "deviation_status": "deviation_status",
     "handover_status": "handover_status",
+    "closing_outcome": "closing_outcome",
+    "contact_kind": "contact_kind",
+    "pilot_light_status": "pilot_light_status",
     "meeting_status": "meeting_status",
     "crisis_kind": "crisis_kind",
     "referrer_kind": "referrer_kind",
@@ -91,7 +94,15 @@ def _audit_field(field: str, names: dict | None = None) -> str:
     if kind == "problem" and domain_id.isdigit():
         domain = (names or {}).get(("life_domain", int(domain_id)), f"#{domain_id}")
         return gettext("Probleem bij %(domain)s", domain=domain)
+    if kind == "score" and domain_id.isdigit():
+        theme = (names or {}).get(("theme", int(domain_id)), f"#{domain_id}")
+        return gettext("Score %(theme)s", theme=theme)
     return label("field", field)
+
+
+def _number(value) -> str:
+    """A number as the user's language writes it: '2,5' in Dutch, at most two decimals."""
+    return format_decimal(value, format="#,##0.##")
 
 
 def init_app(app: Flask) -> None:
@@ -99,14 +110,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["time"] = _time
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["audit_field"] = _audit_field
     app.jinja_env.globals.update(
         label=label,
         can=access.can,
         can_update_action=access.can_update_action,
+        can_follow_up=access.can_follow_up,
+        can_act_for_team=access.can_act_for_team,
         unread_notifications=lambda: notifications.unread_count(current_user),
         action_overdue=lambda action: is_overdue(action.due_on, action.status, local_today()),
         current_locale=lambda: str(get_locale()),
         today=local_today,
+        chart_bars=charts.bars,
+        chart_lines=charts.lines,
     )

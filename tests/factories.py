@@ -20,10 +20,11 @@ from opkoers.models import (
     PlanGoal,
     PlanOfAction,
     SelectionStep,
+    SelfRelianceTheme,
     User,
 )
 from opkoers.passwords import hash_password
-from opkoers.reference import DEFAULT_HANDOVER_POINTS, DEFAULT_LIFE_DOMAINS
+from opkoers.reference import DEFAULT_HANDOVER_POINTS, DEFAULT_LIFE_DOMAINS, DEFAULT_SELF_RELIANCE_THEMES
 from opkoers.services import meetings
 from opkoers.services.accounts import new_session_token
 from opkoers.services.meetings import Participant
@@ -233,3 +234,21 @@ class Factory:
         db.session.add_all(points)
         db.session.flush()
         return points
+
+    def themes(self) -> list[SelfRelianceTheme]:
+        """The themes of the self-reliance instrument (a migration puts them in a real database)."""
+        existing = db.session.query(SelfRelianceTheme).order_by(SelfRelianceTheme.position).all()
+        if existing:
+            return existing
+        themes = [
+            SelfRelianceTheme(
+                code=code,
+                name=name,
+                position=i,
+                **{f"anchor_{score}": text for score, text in enumerate(anchors, start=1)},
+            )
+            for i, (code, name, anchors) in enumerate(DEFAULT_SELF_RELIANCE_THEMES)
+        ]
+        db.session.add_all(themes)
+        db.session.flush()
+        return themes

@@ -20,14 +20,17 @@ from opkoers.models import (
     AccessLogEntry,
     Action,
     BudgetEntry,
+    CaseClosing,
     CaseInvolvement,
     Consent,
     Deviation,
     Handover,
     OutboxMessage,
+    PilotLightContact,
     PlanGoal,
     PlanOfAction,
     Rule,
+    SelfRelianceMeasurement,
 )
 from opkoers.services import agreements
 from opkoers.timeutil import local_today
@@ -142,6 +145,24 @@ MATRIX: dict[str, dict[str, dict]] = {
     # Answering is for whoever sees the case (the service then checks it is the receiver).
     "handover.answer": {"GET": NO_GET, "POST": expect(302, 422, 422, 404, 404, 422, 403)},
     "handover.printable": {"GET": CASE_PAGE},
+    # Aftercare is for the receiving team; the service refuses others who see the case (409) once
+    # the form is filled in.
+    "handover.aftercare_contact": {"GET": NO_GET, "POST": expect(302, 422, 422, 404, 404, 422, 403)},
+    "handover.safety_net": {"GET": NO_GET, "POST": expect(302, 422, 422, 404, 404, 422, 403)},
+    "follow_up.index": {"GET": CASE_LIST},
+    "follow_up.close": {"GET": EDIT_PAGE, "POST": edit(422)},
+    "follow_up.closing_letter": {"GET": CASE_PAGE},
+    # The world's pilot-light contact and measurement are planned for the involved professional.
+    "follow_up.pilot_light": {
+        "GET": expect(302, 200, 200, 404, 404, 403, 403),
+        "POST": expect(302, 422, 422, 404, 404, 403, 403),
+    },
+    "follow_up.measurement": {
+        "GET": expect(302, 200, 200, 404, 404, 403, 403),
+        "POST": expect(302, 422, 422, 404, 404, 403, 403),
+    },
+    "impact.report": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "impact.report_csv": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
     "handover.inbox": {"GET": CASE_LIST},
     "admin.index": {"GET": ADMIN_PAGE},
     "admin.settings": {"GET": ADMIN_PAGE},
@@ -162,6 +183,13 @@ MATRIX: dict[str, dict[str, dict]] = {
     "admin.life_domains": {"GET": ADMIN_PAGE},
     "admin.life_domain_new": {"GET": ADMIN_PAGE},
     "admin.life_domain_edit": {"GET": ADMIN_PAGE},
+    "admin.themes": {"GET": ADMIN_PAGE},
+    "admin.theme_new": {"GET": ADMIN_PAGE},
+    "admin.theme_edit": {"GET": ADMIN_PAGE},
+    "admin.pilot_light_setting": {"GET": ADMIN_PAGE},
+    "admin.handover_points": {"GET": ADMIN_PAGE},
+    "admin.handover_point_new": {"GET": ADMIN_PAGE},
+    "admin.handover_point_edit": {"GET": ADMIN_PAGE},
 }
 LAST = ("auth.logout",)  # ends the session, so it goes after everything else
 NOT_TO_LOGIN = ("main.set_language",)  # anonymous may choose a language; it is sent on to the start page
@@ -222,6 +250,23 @@ class World:
             created_by_id=self.users["projectgroep"].id,
         )
         db.session.add(handover)
+        closing_talk = factory.meeting(self.case, self.users["projectgroep"], kind="closing")
+        db.session.add(
+            CaseClosing(
+                case=self.case,
+                outcome="plan_done",
+                meeting_id=closing_talk.id,
+                closed_by_id=self.users["projectgroep"].id,
+            )
+        )
+        pilot_light = PilotLightContact(
+            case_id=self.case.id, months=3, due_on=local_today(), assignee_id=involved.id
+        )
+        measurement = SelfRelianceMeasurement(
+            case_id=self.case.id, moment="start", due_on=local_today(), assignee_id=involved.id
+        )
+        db.session.add_all([pilot_light, measurement])
+        theme = factory.themes()[0]
         db.session.flush()
         message_id = db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.to_address == involved.email)
@@ -248,6 +293,10 @@ class World:
             "deviation_id": deviation.id,
             "rule_id": rule.id,
             "handover_id": handover.id,
+            "contact_id": pilot_light.id,
+            "measurement_id": measurement.id,
+            "theme_id": theme.id,
+            "point_id": factory.handover_points()[0].id,
         }
         db.session.commit()
 

@@ -192,11 +192,12 @@ def test_create_admin_refuses_a_short_password(app):
 
 def test_seed_demo_loads_once_and_only_in_demo_mode(app):
     runner = app.test_cli_runner()
-    Factory().life_domains()
+    f = Factory()
+    f.life_domains(), f.handover_points(), f.themes()  # (a migration puts them in a real database)
     db.session.commit()
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    cases = db.session.scalar(select(db.func.count()).select_from(Case))
-    assert cases == 5
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(db.func.count()).select_from(Case)) == 8
     assert "already" in runner.invoke(args=["seed-demo"]).output
     app.config["DEMO_MODE"] = False
     assert runner.invoke(args=["seed-demo"]).exit_code != 0

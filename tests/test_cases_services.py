@@ -573,6 +573,7 @@ def test_the_whole_workflow_leaves_a_complete_history(pg, factory):
         "step_recorded",
         "decision_taken",
         "budget_opened",
+        "measurement_planned",
         "contract_recorded",
         "consent_recorded",
         "goal_added",

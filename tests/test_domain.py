@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from opkoers.domain import RuleViolation, meetings
+from opkoers.domain import RuleViolation, follow_up, impact, meetings
 from opkoers.domain import case_status as lc
 from opkoers.domain.consent import EXPIRED, NOT_YET, VALID, WITHDRAWN, consent_state, one_year_after
 from opkoers.domain.decision_tree import INCOMPLETE, MET, NOT_MET, evaluate
@@ -15,7 +15,16 @@ ALL_STEPS = frozenset(STEP_KINDS)
 
 @pytest.mark.parametrize(
     ("current", "target"),
-    [("referred", "intake"), ("intake", "admitted"), ("intake", "declined"), ("admitted", "in_progress")],
+    [
+        ("referred", "intake"),
+        ("intake", "admitted"),
+        ("intake", "declined"),
+        ("admitted", "in_progress"),
+        ("in_progress", "aftercare"),
+        ("in_progress", "closed"),
+        ("aftercare", "in_progress"),
+        ("aftercare", "closed"),
+    ],
 )
 def test_allowed_transitions(current, target):
     lc.check_transition(current, target)
@@ -31,6 +40,10 @@ def test_allowed_transitions(current, target):
         ("declined", "admitted"),
         ("in_progress", "referred"),
         ("admitted", "declined"),
+        ("admitted", "closed"),
+        ("closed", "in_progress"),
+        ("closed", "aftercare"),
+        ("declined", "closed"),
         ("unknown", "intake"),
     ],
 )
@@ -232,3 +245,128 @@ def test_moving_a_problem_up_or_down():
 def test_the_clash_note_names_who_and_when_in_dutch_time():
     clash = meetings.Clash("Sanne", _at(13), _at(14))
     assert meetings.clash_note([clash]) == "Sanne: 2026-12-07 14:00–15:00"
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2026, 12, 2), 12, date(2027, 12, 2)),
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+        (date(2026, 5, 15), 0, date(2026, 5, 15)),
+    ],
+)
+def test_months_later_keeps_the_day_or_takes_the_last_of_the_month(day, months, expected):
+    assert follow_up.add_months(day, months) == expected
+
+
+def test_aftercare_is_three_months_and_warned_two_weeks_before():
+    ends = follow_up.aftercare_ends_on(date(2026, 12, 2))
+    assert ends == date(2027, 3, 2)
+    assert follow_up.aftercare_warning_from(ends) == date(2027, 2, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("3, 6, 12", (3, 6, 12)), ("12,3;6", (3, 6, 12)), (" 6 ", (6,)), ("4, 4, 1", (1, 4))],
+)
+def test_pilot_light_months_as_typed(text, months):
+    assert follow_up.parse_pilot_light_months(text) == months
+
+
+@pytest.mark.parametrize("text", ["", " , ", "0", "13", "3, 6, 18", "drie", "-3", "3.5", "1e1"])
+def test_pilot_light_months_outside_the_first_year_are_refused(text):
+    with pytest.raises(RuleViolation, match="pilot_light_months_invalid"):
+        follow_up.parse_pilot_light_months(text)
+
+
+def test_follow_ups_are_planned_from_the_closing_day():
+    planned = follow_up.follow_up_dates(date(2026, 8, 31), (3, 12))
+    assert planned["measurements"] == {
+        "end": date(2026, 8, 31),
+        "half_year": date(2027, 2, 28),
+        "year": date(2027, 8, 31),
+    }
+    assert planned["pilot_light"] == {3: date(2026, 11, 30), 12: date(2027, 8, 31)}
+
+
+@pytest.mark.parametrize(
+    ("today", "taken", "state"),
+    [
+        (date(2026, 5, 1), None, "planned"),
+        (date(2026, 5, 18), None, "due"),  # two weeks before
+        (date(2026, 6, 1), None, "due"),
+        (date(2026, 7, 1), None, "due"),  # thirty days after
+        (date(2026, 7, 2), None, "missed"),
+        (date(2026, 7, 2), date(2026, 6, 3), "taken"),
+    ],
+)
+def test_a_measurement_has_its_window(today, taken, state):
+    assert follow_up.measurement_state(date(2026, 6, 1), taken, today) == state
+
+
+def test_a_measurement_outside_its_window_or_dated_ahead_is_refused():
+    due = date(2026, 6, 1)
+    for today, code in ((date(2026, 5, 1), "measurement_not_yet"), (date(2026, 7, 2), "measurement_missed")):
+        with pytest.raises(RuleViolation, match=code):
+            follow_up.check_measurable(due, None, today, today)
+    with pytest.raises(RuleViolation, match="date_in_future"):
+        follow_up.check_measurable(due, None, due, due + timedelta(days=1))
+    with pytest.raises(RuleViolation, match="measurement_already_taken"):
+        follow_up.check_measurable(due, due, due, due)
+
+
+def test_every_theme_needs_a_score_from_1_to_5():
+    follow_up.check_scores([1, 2], {1: 1, 2: 5})
+    for scores in ({1: 3}, {1: 3, 2: 0}, {1: 3, 2: 6}, {1: 3, 2: None}):
+        with pytest.raises(RuleViolation, match="scores_incomplete"):
+            follow_up.check_scores([1, 2], scores)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "goals", "explanation", "code"),
+    [
+        ("", 0, "", "closing_needs_outcome"),
+        ("done", 0, "", "closing_needs_outcome"),
+        ("goals_unreachable", 0, "Geen woning.", "closing_needs_goals"),
+        ("no_cooperation", 0, "  ", "closing_needs_explanation"),
+    ],
+)
+def test_the_reason_for_closing_says_enough(outcome, goals, explanation, code):
+    with pytest.raises(RuleViolation, match=code):
+        follow_up.check_closing(outcome, goals, explanation)
+
+
+def test_closing_comes_after_the_closing_talk_and_not_in_the_future():
+    today = date(2026, 12, 2)
+    follow_up.check_closing_talk(today, today, today)
+    for talk, closed, code in (
+        (None, today, "closing_needs_talk"),
+        (today, today + timedelta(days=1), "closing_in_future"),
+        (today, today - timedelta(days=1), "closing_before_talk"),
+    ):
+        with pytest.raises(RuleViolation, match=code):
+            follow_up.check_closing_talk(talk, closed, today)
+
+
+def test_a_pilot_light_contact_is_held_with_a_balance_or_impossible_with_a_reason():
+    follow_up.check_pilot_light("open", "held", False, "")
+    follow_up.check_pilot_light("open", "impossible", None, "Verhuisd.")
+    for status, outcome, balanced, reason, code in (
+        ("held", "held", True, "", "pilot_light_already_registered"),
+        ("open", "held", None, "", "pilot_light_needs_balance"),
+        ("open", "impossible", None, " ", "pilot_light_needs_reason"),
+        ("open", "maybe", None, "", "pilot_light_needs_outcome"),
+    ):
+        with pytest.raises(RuleViolation, match=code):
+            follow_up.check_pilot_light(status, outcome, balanced, reason)
+
+
+def test_durations_and_durable_outflow():
+    assert impact.duration([10, None, 20, 40]) == impact.Duration(3, 20.0, 23.3)
+    assert impact.duration([None]) == impact.Duration(0, None, None)
+    assert impact.days_between(date(2026, 1, 1), datetime(2026, 1, 31, 23, 0)) == 30
+    assert impact.days_between(date(2026, 1, 1), None) is None
+    assert [impact.durable_class(3.0, y) for y in (3.5, 3.0, 2.9)] == ["improved", "kept", "relapsed"]

@@ -19,6 +19,7 @@ def test_scheduler_has_its_jobs_and_coalesces_missed_runs(app):
         "purge_form_tokens",
         "action_reminders",
         "meeting_reminders",
+        "follow_up_reminders",
         "weekly_digest",
         "deliver_mail",
     }

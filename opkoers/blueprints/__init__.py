@@ -12,7 +12,9 @@ def register_blueprints(app: Flask) -> None:
         cases,
         deviations,
         documents,
+        follow_up,
         handover,
+        impact,
         mail,
         main,
         meetings,
@@ -32,6 +34,8 @@ def register_blueprints(app: Flask) -> None:
         budget,
         deviations,
         handover,
+        follow_up,
+        impact,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(meetings.feed_bp)

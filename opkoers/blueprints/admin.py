@@ -11,18 +11,21 @@ from ..domain import RuleViolation
 from ..extensions import db
 from ..forms.admin import (
     FixedContactForm,
+    HandoverPointForm,
     LifeDomainForm,
     NeighbourhoodForm,
     NewUserForm,
     OrganisationForm,
+    PilotLightSettingForm,
     RuleForm,
+    ThemeForm,
     UserForm,
 )
 from ..forms.budget import DefaultBudgetForm
 from ..messages import rule_message
-from ..models import LifeDomain, Neighbourhood, Organisation, Rule, User
+from ..models import HandoverPoint, LifeDomain, Neighbourhood, Organisation, Rule, SelfRelianceTheme, User
 from ..passwords import MIN_LENGTH
-from ..services import admin, budget, dashboard, deviations
+from ..services import admin, budget, closing, dashboard, deviations, self_reliance
 from .requests import number_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -354,5 +357,129 @@ def settings():
         parent=(_("Beheer"), url_for("admin.index")),
         hints={
             "amount": _("In euro, bijvoorbeeld 2.500. Een cliënt die al is toegelaten, houdt zijn budget.")
+        },
+    )
+
+
+# ---------------------------------------------------------------- the self-reliance instrument
+
+
+def _theme_page(theme=None):
+    return {
+        "title": _editing(theme, _("Nieuw onderwerp")),
+        "parent": (_("Meting van de zelfredzaamheid"), url_for("admin.themes")),
+        "hints": {
+            "code": _("Een korte naam voor exports, bijvoorbeeld 'financien'. Alleen kleine letters en _."),
+            "position": _("Een lager getal staat hoger in de meting."),
+            "active": _("Uit: het onderwerp staat niet meer in nieuwe metingen. Oude scores blijven."),
+            "anchor_1": _("Wat score 1 betekent, in een korte zin. 1 is een acuut probleem."),
+            "anchor_5": _("Wat score 5 betekent. 5 is helemaal zelfredzaam."),
+        },
+    }
+
+
+@bp.get("/zelfredzaamheid")
+@login_required
+@access.require("admin")
+def themes():
+    return render_template("admin/themes.html", themes=self_reliance.themes(include_inactive=True))
+
+
+@bp.route("/zelfredzaamheid/nieuw", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def theme_new():
+    form = ThemeForm()
+    return _save(
+        form,
+        lambda **values: admin.create_theme(current_user, **values),
+        _("Het onderwerp is toegevoegd."),
+        url_for("admin.themes"),
+        **_theme_page(),
+    )
+
+
+@bp.route("/zelfredzaamheid/<int:theme_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def theme_edit(theme_id: int):
+    theme = db.get_or_404(SelfRelianceTheme, theme_id)
+    form = ThemeForm(obj=theme)
+    return _save(
+        form,
+        lambda **values: admin.update_theme(current_user, theme, form.version.data, **values),
+        _("Het onderwerp is opgeslagen."),
+        url_for("admin.themes"),
+        **_theme_page(theme),
+    )
+
+
+def _point_page(point=None):
+    return {
+        "title": _("Punt wijzigen") if point else _("Nieuw punt"),
+        "parent": (_("Overdrachtsdocument"), url_for("admin.handover_points")),
+        "hints": {
+            "code": _("Een korte naam voor exports, bijvoorbeeld 'schulden'. Alleen kleine letters en _."),
+            "position": _("Een lager getal staat hoger in het document."),
+            "active": _("Uit: het punt staat niet meer in nieuwe documenten. Oude antwoorden blijven."),
+        },
+    }
+
+
+@bp.get("/overdrachtsdocument")
+@login_required
+@access.require("admin")
+def handover_points():
+    return render_template("admin/handover_points.html", points=admin.list_handover_points())
+
+
+@bp.route("/overdrachtsdocument/nieuw", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def handover_point_new():
+    form = HandoverPointForm()
+    return _save(
+        form,
+        lambda **values: admin.create_handover_point(current_user, **values),
+        _("Het punt is toegevoegd."),
+        url_for("admin.handover_points"),
+        **_point_page(),
+    )
+
+
+@bp.route("/overdrachtsdocument/<int:point_id>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def handover_point_edit(point_id: int):
+    point = db.get_or_404(HandoverPoint, point_id)
+    form = HandoverPointForm(obj=point)
+    return _save(
+        form,
+        lambda **values: admin.update_handover_point(current_user, point, form.version.data, **values),
+        _("Het punt is opgeslagen."),
+        url_for("admin.handover_points"),
+        **_point_page(point),
+    )
+
+
+@bp.route("/waakvlamcontacten", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def pilot_light_setting():
+    form = PilotLightSettingForm()
+    if request.method == "GET":
+        form.version.data, form.months.data = closing.pilot_light_setting()
+    return _save(
+        form,
+        lambda months: closing.set_pilot_light_months(current_user, months, form.version.data),
+        _("De momenten zijn opgeslagen. Ze gelden voor trajecten die vanaf nu worden afgesloten."),
+        url_for("admin.index"),
+        title=_("Waakvlamcontacten"),
+        parent=(_("Beheer"), url_for("admin.index")),
+        hints={
+            "months": _(
+                "Hele maanden na het afsluiten, gescheiden door komma's, binnen het eerste jaar. "
+                "Bijvoorbeeld: 3, 6, 12."
+            )
         },
     )

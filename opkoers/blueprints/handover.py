@@ -1,5 +1,6 @@
 """The warm handover: start it, the document page (fill in, send; the receiver accepts or asks for
-more), the printable document, and the handover inbox."""
+more; then the aftercare: contacts and the safety net), the printable document, and the handover
+inbox."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,11 +11,13 @@ from .. import access
 from ..audit import log_access
 from ..domain import RuleViolation
 from ..extensions import db
+from ..forms.follow_up import AftercareContactForm, SafetyNetForm
 from ..forms.handover import AnswerHandoverForm, SendForm, StartHandoverForm, document_form_class
 from ..messages import rule_message
 from ..models import Handover, Organisation
 from ..services import handover as service
 from ..services import lookups
+from ..timeutil import local_today
 from .requests import as_rule_violation
 
 bp = Blueprint("handover", __name__)
@@ -82,9 +85,12 @@ def _page(handover, status: int = 200, message=None, **forms):
         "document_form": document,
         "send_form": SendForm(formdata=None),
         "answer_form": AnswerHandoverForm(formdata=None),
+        "contact_form": AftercareContactForm(formdata=None, contact_on=local_today()),
+        "safety_net_form": SafetyNetForm(formdata=None),
         **forms,
     }
-    context["send_form"].version.data = context["answer_form"].version.data = handover.version
+    for name in ("send_form", "answer_form", "safety_net_form"):
+        context[name].version.data = handover.version
     return (
         render_template(
             "handover/detail.html",
@@ -93,6 +99,9 @@ def _page(handover, status: int = 200, message=None, **forms):
             points=points,
             missing=service.missing_points(handover),
             message=message,
+            aftercare_running=service.aftercare_running(handover),
+            aftercare_contacts=service.aftercare_contacts(handover),
+            meetings=service.handover_meetings(handover),
             **context,
         ),
         status,
@@ -160,6 +169,30 @@ def answer(handover_id: int):
 
     return _step(
         handover_id, form, "answer_form", reply, _("Uw antwoord is opgeslagen. De afzender krijgt bericht.")
+    )
+
+
+@bp.post("/overdrachten/<int:handover_id>/contact")
+def aftercare_contact(handover_id: int):
+    form = AftercareContactForm()
+    return _step(
+        handover_id,
+        form,
+        "contact_form",
+        lambda h: service.log_contact(current_user, h, form.contact_on.data, form.kind.data, form.note.data),
+        _("Het contact is vastgelegd."),
+    )
+
+
+@bp.post("/overdrachten/<int:handover_id>/vangnet")
+def safety_net(handover_id: int):
+    form = SafetyNetForm()
+    return _step(
+        handover_id,
+        form,
+        "safety_net_form",
+        lambda h: service.call_safety_net(current_user, h, form.version.data, form.reason.data),
+        _("Het vangnet is ingeroepen. De projectgroep neemt het traject weer over."),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import access, ical
 from ..audit import log_access
 from ..domain import RuleViolation
+from ..domain.meetings import KINDS
 from ..extensions import db, htmx
 from ..forms.actions import NewActionForm
 from ..forms.meetings import (
@@ -28,6 +29,7 @@ from ..forms.meetings import (
 from ..messages import rule_message
 from ..models import IntakeProblem
 from ..services import actions, lookups, mail, meetings
+from ..services.handover import current_handover
 from ..services.meetings import Participant
 from ..timeutil import LOCAL_TZ, local_today
 from .cases import action_choices, action_values
@@ -71,10 +73,14 @@ def _meeting_form(case, meeting=None) -> MeetingForm:
 def _fill(form: MeetingForm, case, meeting) -> None:
     """The form's starting values: a new meeting two weeks ahead, or the meeting as it is."""
     if meeting is None:
-        form.kind.data = "round_table"
+        kind = request.args.get("kind")
+        form.kind.data = kind if kind in KINDS else "round_table"
         form.day.data = local_today() + timedelta(days=14)
         form.chair_id.data = current_user.id
         form.with_client.data = True
+        handover = current_handover(case)
+        if form.kind.data in ("handover", "closing") and handover is not None:
+            form.user_ids.data = [handover.contact_id]  # the neighbourhood team's contact person
         if case.referrer_kind == "coach":
             form.coach_name.data = case.referrer_name
         return

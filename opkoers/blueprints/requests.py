@@ -2,10 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import flash, redirect, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import RuleViolation
+from ..extensions import db
+from ..messages import rule_message
 
 MAX_ID = 2**31 - 1  # ids and page numbers beyond this do not exist (the database could not hold them)
 
@@ -34,3 +36,19 @@ def as_rule_violation(refusal: Exception) -> RuleViolation:
     if isinstance(refusal, RuleViolation):
         return refusal
     return RuleViolation("stale" if isinstance(refusal, StaleDataError) else "conflict")
+
+
+def submit(form, change, done: str, next_url: str, page):
+    """The shape of a form page's POST: valid input goes through the one service call (`change`),
+    then a flash and a redirect; bad input shows the page again with the input kept (422), a
+    refused change with the reason (409) and nothing saved. `page(status, message)` renders it."""
+    if not form.validate_on_submit():
+        return page(422 if request.method == "POST" else 200, None)
+    try:
+        change()
+        db.session.flush()
+    except (RuleViolation, StaleDataError) as refusal:
+        db.session.rollback()
+        return page(409, rule_message(as_rule_violation(refusal)))
+    flash(done, "success")
+    return redirect(next_url)

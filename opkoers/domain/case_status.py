@@ -11,15 +11,25 @@ INTAKE = "intake"
 ADMITTED = "admitted"
 DECLINED = "declined"
 IN_PROGRESS = "in_progress"
+AFTERCARE = "aftercare"
+CLOSED = "closed"
 
-STATUSES = (REFERRED, INTAKE, ADMITTED, DECLINED, IN_PROGRESS)
+STATUSES = (REFERRED, INTAKE, ADMITTED, DECLINED, IN_PROGRESS, AFTERCARE, CLOSED)
+# The plan is being carried out: by the project group, or (in aftercare) by the neighbourhood team.
+RUNNING = frozenset({IN_PROGRESS, AFTERCARE})
+# Nothing new happens on these cases: no meetings, no actions.
+ENDED = frozenset({DECLINED, CLOSED})
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     REFERRED: frozenset({INTAKE}),
     INTAKE: frozenset({ADMITTED, DECLINED}),
     ADMITTED: frozenset({IN_PROGRESS}),
-    IN_PROGRESS: frozenset(),
+    # The neighbourhood team accepts the handover (aftercare), or the case is closed.
+    IN_PROGRESS: frozenset({AFTERCARE, CLOSED}),
+    # The safety net brings the case back to the project group; or it is closed.
+    AFTERCARE: frozenset({IN_PROGRESS, CLOSED}),
     DECLINED: frozenset(),
+    CLOSED: frozenset(),
 }
 
 
@@ -54,7 +64,7 @@ def check_intake_open(status: str) -> None:
 
 def check_agreements_open(status: str) -> None:
     """Contract, consent and plan belong to an admitted case (or one whose plan is running)."""
-    if status not in (ADMITTED, IN_PROGRESS):
+    if status != ADMITTED and status not in RUNNING:
         raise RuleViolation("needs_admission")
 
 
@@ -107,8 +117,12 @@ def next_step(facts: CaseFacts) -> str:
     if facts.status == ADMITTED:
         missing = missing_for_start(facts)
         return f"record_{missing[0]}" if missing else "start"
+    if facts.status in RUNNING and not facts.consent_valid:
+        return "renew_consent"
     if facts.status == IN_PROGRESS:
-        if not facts.consent_valid:
-            return "renew_consent"
         return "follow_actions" if facts.meeting_planned else "round_table"
+    if facts.status == AFTERCARE:
+        return "aftercare"
+    if facts.status == CLOSED:
+        return "follow_up"
     return "none"

@@ -7,10 +7,11 @@ DRAFT = "draft"
 SENT = "sent"
 MORE_ASKED = "more_asked"
 ACCEPTED = "accepted"
-STATUSES = (DRAFT, SENT, MORE_ASKED, ACCEPTED)
+SAFETY_NET = "safety_net"  # after acceptance: the neighbourhood team sent the client back
+STATUSES = (DRAFT, SENT, MORE_ASKED, ACCEPTED, SAFETY_NET)
 EDITABLE = frozenset({DRAFT, MORE_ASKED})
+FINISHED = frozenset({ACCEPTED, SAFETY_NET})  # a new handover can start after these
 POINT_STATES = ("ready", "attention", "not_applicable")
-AFTERCARE_DAYS = 91  # three months
 
 
 def open_points(point_ids: list[int], answered: dict[int, str]) -> list[int]:
@@ -41,3 +42,11 @@ def check_team(chosen_team_id: int, neighbourhood_team_id: int | None, reason: s
     """Another team than the one of the client's neighbourhood needs a reason."""
     if chosen_team_id != neighbourhood_team_id and not reason.strip():
         raise RuleViolation("handover_team_needs_reason")
+
+
+def check_safety_net(status: str, aftercare_running: bool, reason: str) -> None:
+    """The safety net is called during aftercare, with a reason."""
+    if status != ACCEPTED or not aftercare_running:
+        raise RuleViolation("safety_net_needs_aftercare")
+    if not reason.strip():
+        raise RuleViolation("safety_net_needs_reason")

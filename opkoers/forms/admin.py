@@ -94,8 +94,8 @@ class NeighbourhoodForm(_AdminForm):
     team_id = SelectField(_l("Buurtteam"), coerce=optional_id, validators=[Optional()])
 
 
-class LifeDomainForm(_AdminForm):
-    code = StringField(
+def _code_field():
+    return StringField(
         _l("Code"),
         validators=[
             required(),
@@ -107,14 +107,29 @@ class LifeDomainForm(_AdminForm):
         ],
         filters=[_lower],
     )
-    name = text(_l("Naam"), 120)
-    position = WholeNumberField(
+
+
+def _position_field():
+    return WholeNumberField(
         _l("Plaats in de lijst"),
         validators=[
             InputRequired(_l("Vul een getal in.")),
             NumberRange(min=0, max=999, message=_l("Vul een getal in van %(min)s tot en met %(max)s.")),
         ],
     )
+
+
+class LifeDomainForm(_AdminForm):
+    code = _code_field()
+    name = text(_l("Naam"), 120)
+    position = _position_field()
+    active = BooleanField(_l("Actief"), default=True)
+
+
+class HandoverPointForm(_AdminForm):
+    code = _code_field()
+    text = text(_l("Wat moet er geregeld zijn?"), 300)
+    position = _position_field()
     active = BooleanField(_l("Actief"), default=True)
 
 
@@ -131,3 +146,17 @@ class FixedContactForm(_AdminForm):
         _l("Vaste contactpersoon"), coerce=optional_id, validators=[required(_l("Kies een contactpersoon."))]
     )
     deputy_id = SelectField(_l("Vervanger"), coerce=optional_id)
+
+
+class ThemeForm(LifeDomainForm):
+    """A theme of the self-reliance instrument: like a life domain, with what each score means."""
+
+    anchor_1 = text(_l("Score 1 betekent"), 300)
+    anchor_2 = text(_l("Score 2 betekent"), 300)
+    anchor_3 = text(_l("Score 3 betekent"), 300)
+    anchor_4 = text(_l("Score 4 betekent"), 300)
+    anchor_5 = text(_l("Score 5 betekent"), 300)
+
+
+class PilotLightSettingForm(_AdminForm):
+    months = text(_l("Waakvlamcontacten: hoeveel maanden na het afsluiten?"), 60)

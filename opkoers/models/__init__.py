@@ -15,6 +15,14 @@ from .cases import (
     SelectionStep,
 )
 from .deviations import Deviation, Rule
+from .follow_up import (
+    AftercareContact,
+    CaseClosing,
+    PilotLightContact,
+    SelfRelianceMeasurement,
+    SelfRelianceScore,
+    SelfRelianceTheme,
+)
 from .handover import Handover, HandoverAnswer, HandoverPoint
 from .mail import OutboxMessage
 from .meetings import Meeting, MeetingParticipant, MinutesAddendum
@@ -26,11 +34,13 @@ __all__ = [
     "Action",
     "ActionNote",
     "AccessLogEntry",
+    "AftercareContact",
     "AuditEntry",
     "BudgetDecision",
     "BudgetEntry",
     "Case",
     "CaseBudget",
+    "CaseClosing",
     "CaseInvolvement",
     "Client",
     "Consent",
@@ -50,11 +60,15 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboxMessage",
+    "PilotLightContact",
     "PlanGoal",
     "PlanOfAction",
     "Rule",
     "SchedulerHeartbeat",
     "SelectionStep",
+    "SelfRelianceMeasurement",
+    "SelfRelianceScore",
+    "SelfRelianceTheme",
     "Setting",
     "User",
 ]

@@ -6,9 +6,11 @@ from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from .. import timeutil
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return timeutil.utc_now()
 
 
 class UTCDateTime(TypeDecorator):

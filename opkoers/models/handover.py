@@ -1,8 +1,8 @@
 """The warm handover to the neighbourhood team: its document (points as data) and its answers."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.handover import POINT_STATES, STATUSES
@@ -26,7 +26,11 @@ class HandoverPoint(Versioned, db.Model):
 
 class Handover(Versioned, db.Model):
     __tablename__ = "handover"
-    __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint("status != 'safety_net' OR safety_net_reason != ''", name="safety_net_has_reason"),
+        Index("ix_handover_aftercare", "status", "aftercare_ends_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id"), index=True)
@@ -41,11 +45,19 @@ class Handover(Versioned, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Set at acceptance: three months of aftercare by the neighbourhood team end on this day.
+    aftercare_ends_on: Mapped[date | None]
+    # The safety net: the neighbourhood team sends the client back to the project group.
+    safety_net_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    safety_net_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    safety_net_reason: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[Case] = relationship()
     team: Mapped[Organisation] = relationship()
     contact: Mapped[User] = relationship(foreign_keys=[contact_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+    safety_net_by: Mapped[User | None] = relationship(foreign_keys=[safety_net_by_id])
     answers: Mapped[list["HandoverAnswer"]] = relationship(
         back_populates="handover", cascade="all, delete-orphan", order_by="HandoverAnswer.point_id"
     )

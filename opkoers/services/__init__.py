@@ -3,7 +3,9 @@
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .. import audit
 from ..domain import RuleViolation
+from ..domain import case_status as lifecycle
 from ..extensions import db
 
 
@@ -22,3 +24,10 @@ def insert_new(table, rows: list[dict]) -> set[str]:
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
     return set(db.session.scalars(statement, rows))
+
+
+def change_status(actor, case, target: str) -> None:
+    """Move a case to another status, if the lifecycle allows it, and record it."""
+    lifecycle.check_transition(case.status, target)
+    changes = audit.apply_changes(case, {"status": target})
+    audit.record(actor, "status_changed", case, changes, case.id)

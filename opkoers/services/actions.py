@@ -47,7 +47,7 @@ def _who(fields: dict) -> dict:
 
 def add_action(actor, case: Case, meeting=None, **fields) -> Action:
     """Record an agreed action on a case (at a meeting, or later): what, who, and by when."""
-    if case.status == lifecycle.DECLINED:
+    if case.status in lifecycle.ENDED:
         raise RuleViolation("case_closed")
     values = _who({k: fields.get(k) for k in ACTION_FIELDS})
     action = Action(

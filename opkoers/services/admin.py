@@ -1,4 +1,5 @@
-"""The beheerder's use cases: organisations, user accounts, neighbourhoods and life domains."""
+"""The beheerder's use cases: organisations, user accounts, neighbourhoods, life domains, the points of
+the handover document and the themes of the self-reliance instrument."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -7,7 +8,15 @@ from .. import audit
 from ..domain import RuleViolation
 from ..domain.contact import is_email
 from ..extensions import db
-from ..models import FixedContact, LifeDomain, Neighbourhood, Organisation, User
+from ..models import (
+    FixedContact,
+    HandoverPoint,
+    LifeDomain,
+    Neighbourhood,
+    Organisation,
+    SelfRelianceTheme,
+    User,
+)
 from ..passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from . import check_version
 from .accounts import new_session_token
@@ -16,6 +25,18 @@ ORGANISATION_FIELDS = ("name", "kind", "active")
 USER_FIELDS = ("name", "email", "role", "organisation_id", "active")
 NEIGHBOURHOOD_FIELDS = ("name", "team_id")
 LIFE_DOMAIN_FIELDS = ("code", "name", "position", "active")
+THEME_FIELDS = (
+    "code",
+    "name",
+    "position",
+    "active",
+    "anchor_1",
+    "anchor_2",
+    "anchor_3",
+    "anchor_4",
+    "anchor_5",
+)
+HANDOVER_POINT_FIELDS = ("code", "text", "position", "active")
 
 # Shown in the trail instead of a password hash: the trail says *that* it changed, never what to.
 HIDDEN = "***"
@@ -185,6 +206,40 @@ def update_life_domain(
     _refuse_duplicate(LifeDomain.code, code, "duplicate_code", domain.id)
     values = {"code": code, "name": name, "position": position, "active": active}
     return _update(actor, "life_domain_updated", domain, values)
+
+
+# ---------------------------------------------------------------- lists kept as data
+
+
+def create_theme(actor, **values) -> SelfRelianceTheme:
+    """Add a theme to the self-reliance instrument, with what each score 1–5 means."""
+    _refuse_duplicate(SelfRelianceTheme.code, values["code"], "duplicate_code")
+    return _create(actor, "theme_added", SelfRelianceTheme(**values), THEME_FIELDS)
+
+
+def update_theme(actor, theme: SelfRelianceTheme, version: int | None, **values) -> SelfRelianceTheme:
+    """Change a theme (its name, order, anchor texts, or whether it is used); scores taken stay."""
+    check_version(theme, version)
+    _refuse_duplicate(SelfRelianceTheme.code, values["code"], "duplicate_code", theme.id)
+    return _update(actor, "theme_updated", theme, values)
+
+
+def create_handover_point(actor, **values) -> HandoverPoint:
+    """Add a point to the handover document."""
+    _refuse_duplicate(HandoverPoint.code, values["code"], "duplicate_code")
+    return _create(actor, "handover_point_added", HandoverPoint(**values), HANDOVER_POINT_FIELDS)
+
+
+def update_handover_point(actor, point: HandoverPoint, version: int | None, **values) -> HandoverPoint:
+    """Change a point of the handover document; documents already answered keep their answers."""
+    check_version(point, version)
+    _refuse_duplicate(HandoverPoint.code, values["code"], "duplicate_code", point.id)
+    return _update(actor, "handover_point_updated", point, values)
+
+
+def list_handover_points() -> list[HandoverPoint]:
+    """Every point of the handover document, in use or not, in their order."""
+    return db.session.scalars(select(HandoverPoint).order_by(HandoverPoint.position, HandoverPoint.id)).all()
 
 
 # ---------------------------------------------------------------- lists

@@ -6,8 +6,8 @@ from ..domain import case_status as lifecycle
 from ..extensions import db
 from ..models import Case, Consent, Organisation, PlanGoal, PlanOfAction
 from ..models.base import utcnow
-from . import check_version
-from .cases import change_status, load_case_records
+from . import change_status, check_version
+from .cases import load_case_records
 
 
 def record_contract(actor, case: Case, version: int | None, signed_on) -> None:
@@ -73,7 +73,7 @@ def save_plan(actor, case: Case, version: int | None, **fields) -> PlanOfAction:
     existing = _find_plan(case)
     if existing is not None:
         check_version(existing, version)
-        if existing.signed_on and case.status == lifecycle.IN_PROGRESS:
+        if existing.signed_on and case.status in lifecycle.RUNNING:
             raise RuleViolation("plan_locked")
     lifecycle.check_not_before_referral(fields.get("signed_on"), case.referred_on)
     if fields.get("signed_on") and not (existing and existing.goals):
@@ -89,7 +89,7 @@ def _check_goals_open(case: Case, plan: PlanOfAction) -> None:
     """Goals change only before the client signs (the signature date can still be taken away
     until the plan is being carried out)."""
     if plan.signed_on:
-        raise RuleViolation("plan_locked" if case.status == lifecycle.IN_PROGRESS else "plan_signed")
+        raise RuleViolation("plan_locked" if case.status in lifecycle.RUNNING else "plan_signed")
 
 
 def add_goal(actor, case: Case, life_domain_id: int, goal: str, expected_result: str) -> PlanGoal:

@@ -14,8 +14,8 @@ from ..domain import RuleViolation
 from ..domain import budget as rules
 from ..domain import case_status as lifecycle
 from ..extensions import db
-from ..models import BudgetDecision, BudgetEntry, Case, CaseBudget, Setting, User
-from . import check_version
+from ..models import BudgetDecision, BudgetEntry, Case, CaseBudget, User
+from . import settings
 
 DEFAULT_BUDGET_KEY = "default_budget_cents"
 SPENDING_STATUSES = (lifecycle.ADMITTED, lifecycle.IN_PROGRESS)
@@ -23,29 +23,25 @@ SPENDING_STATUSES = (lifecycle.ADMITTED, lifecycle.IN_PROGRESS)
 
 def default_budget_cents() -> int:
     """The budget a newly admitted client gets: the beheerder's setting, else config.py."""
-    stored = db.session.get(Setting, DEFAULT_BUDGET_KEY)
-    return int(stored.value) if stored else current_app.config["DEFAULT_BUDGET_CENTS"]
+    return int(settings.value(DEFAULT_BUDGET_KEY, str(current_app.config["DEFAULT_BUDGET_CENTS"])))
 
 
 def default_budget_setting() -> tuple[int | None, int]:
     """The stored setting's version (None before it was ever changed) and the default in cents."""
-    stored = db.session.get(Setting, DEFAULT_BUDGET_KEY)
-    return (stored.version if stored else None), default_budget_cents()
+    return settings.version(DEFAULT_BUDGET_KEY), default_budget_cents()
 
 
 def set_default_budget(actor, amount_cents: int, version: int | None) -> None:
     """Change the default budget for clients admitted from now on."""
-    stored = db.session.get(Setting, DEFAULT_BUDGET_KEY)
-    if stored is None:
-        old = current_app.config["DEFAULT_BUDGET_CENTS"]
-        stored = Setting(key=DEFAULT_BUDGET_KEY, value=str(amount_cents))
-        db.session.add(stored)
-        changes = {"value": [str(old), str(amount_cents)]}
-    else:
-        check_version(stored, version)
-        changes = audit.apply_changes(stored, {"value": str(amount_cents)})
-    if changes:
-        audit.record(actor, "default_budget_changed", stored, {"default_budget": changes["value"]})
+    settings.save(
+        actor,
+        DEFAULT_BUDGET_KEY,
+        str(amount_cents),
+        version,
+        default=str(current_app.config["DEFAULT_BUDGET_CENTS"]),
+        action="default_budget_changed",
+        field="default_budget",
+    )
 
 
 def open_budget(actor, case: Case) -> CaseBudget:

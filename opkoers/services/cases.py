@@ -24,15 +24,18 @@ from ..models import (
     Organisation,
     PlanOfAction,
     SelectionStep,
+    SelfRelianceTheme,
     User,
 )
 from ..timeutil import local_today
 from . import check_version
 from .actions import case_actions
 from .budget import case_budget
+from .closing import case_closing, case_pilot_lights
 from .deviations import case_deviations
-from .handover import current_handover
+from .handover import aftercare_running, current_handover
 from .meetings import case_meetings
+from .self_reliance import case_measurements, chart, themes
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
 REFERRAL_FIELDS = (
@@ -86,13 +89,6 @@ def update_referral(actor, case: Case, version: int | None, client_version: int 
     return case
 
 
-def change_status(actor, case: Case, target: str) -> None:
-    """Move a case to another status, if the lifecycle allows it, and record it."""
-    lifecycle.check_transition(case.status, target)
-    changes = audit.apply_changes(case, {"status": target})
-    audit.record(actor, "status_changed", case, changes, case.id)
-
-
 @dataclass
 class CaseFilter:
     q: str = ""
@@ -119,7 +115,12 @@ def list_cases(user, filters: CaseFilter, page: int, per_page: int):
 
 
 def case_facts(
-    case: Case, intake: Intake | None, steps, consents, plan: PlanOfAction | None, meeting_planned=False
+    case: Case,
+    intake: Intake | None,
+    steps,
+    consents,
+    plan: PlanOfAction | None,
+    meeting_planned=False,
 ):
     """The facts the lifecycle rules need, from records already loaded."""
     today = local_today()
@@ -165,6 +166,7 @@ def load_case_records(case: Case) -> dict:
         "steps": {s.kind: s for s in steps},
         "consents": consents,
         "plan": plan,
+        "measurements": case_measurements(case),
         "facts": case_facts(case, intake, steps, consents, plan, meeting_planned),
     }
 
@@ -195,6 +197,11 @@ def case_page(case: Case, history_limit: int) -> dict:
     records["budget_info"] = case_budget(case)
     records["deviations"] = case_deviations(case)
     records["handover"] = current_handover(case)
+    records["aftercare_running"] = aftercare_running(records["handover"])
+    records["closing"] = case_closing(case)
+    records["pilot_lights"] = case_pilot_lights(case)
+    records["themes"] = themes()
+    records["self_reliance_chart"] = chart(records["measurements"], records["themes"])
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
@@ -219,30 +226,33 @@ REFERENCE_FIELDS = {
     "contact_id": "user",
     "deputy_id": "user",
     "accepted_by_id": "user",
+    "assignee_id": "user",
+    "safety_net_by_id": "user",
 }
 
 
+# Fields named after the record they are about: "problem:3" is the problem in life domain 3.
+ID_PREFIXES = {"problem": "life_domain", "score": "theme"}
+
+
 def history_names(entries) -> dict[tuple[str, int], str]:
-    """The names behind the ids in these history entries, in at most four queries."""
-    wanted: dict[str, set[int]] = {
-        "user": set(),
-        "neighbourhood": set(),
-        "life_domain": set(),
-        "organisation": set(),
-    }
-    for entry in entries:
-        for field, values in entry.changes.items():
-            kind = REFERENCE_FIELDS.get(field)
-            if field.startswith("problem:"):
-                kind, values = "life_domain", [int(field.partition(":")[2])]
-            if kind:
-                wanted[kind].update(v for v in values if isinstance(v, int))
+    """The names behind the ids in these history entries, in at most one query per kind of record."""
     models = {
         "user": User,
         "neighbourhood": Neighbourhood,
         "life_domain": LifeDomain,
         "organisation": Organisation,
+        "theme": SelfRelianceTheme,
     }
+    wanted: dict[str, set[int]] = {kind: set() for kind in models}
+    for entry in entries:
+        for field, values in entry.changes.items():
+            kind = REFERENCE_FIELDS.get(field)
+            prefix, _, number = field.partition(":")
+            if prefix in ID_PREFIXES and number.isdigit():
+                kind, values = ID_PREFIXES[prefix], [int(number)]
+            if kind:
+                wanted[kind].update(v for v in values if isinstance(v, int))
     names = {}
     for kind, ids in wanted.items():
         if ids:

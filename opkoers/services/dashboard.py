@@ -3,6 +3,7 @@
 from sqlalchemy import func, select, true
 
 from .. import access
+from ..domain import case_status as lifecycle
 from ..extensions import db
 from ..models import Case, LifeDomain, Neighbourhood, Organisation, User
 
@@ -15,7 +16,7 @@ def case_overview(user, limit: int = 10) -> dict:
     )
     crisis = db.session.scalars(
         select(Case)
-        .where(visible, Case.crisis, Case.status.not_in(("declined",)))
+        .where(visible, Case.crisis, Case.status.not_in(lifecycle.ENDED))
         .order_by(Case.referred_on, Case.id)
         .limit(limit)
     ).all()
@@ -23,7 +24,7 @@ def case_overview(user, limit: int = 10) -> dict:
     mine_filter = Case.handler_id == user.id if user.role == "projectgroep" else true()
     mine = db.session.scalars(
         select(Case)
-        .where(visible, mine_filter, Case.status.not_in(("declined",)))
+        .where(visible, mine_filter, Case.status.not_in(lifecycle.ENDED))
         .order_by(Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc())
         .limit(limit)
     ).all()

@@ -1,18 +1,30 @@
 """The warm handover: start it for the team of the client's neighbourhood, fill in the document,
-send it to the team's fixed contact person, who accepts it or asks for more."""
+send it to the team's fixed contact person, who accepts it or asks for more; then three months of
+aftercare by the neighbourhood team, who can call the safety net."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import access, audit
-from ..domain import RuleViolation
+from ..domain import RuleViolation, follow_up
 from ..domain import case_status as lifecycle
 from ..domain import handover as rules
 from ..extensions import db
 from ..labels import label
-from ..models import Case, CaseInvolvement, FixedContact, Handover, HandoverAnswer, HandoverPoint, User
+from ..models import (
+    AftercareContact,
+    Case,
+    CaseInvolvement,
+    FixedContact,
+    Handover,
+    HandoverAnswer,
+    HandoverPoint,
+    Meeting,
+    User,
+)
 from ..models.base import utcnow
-from . import check_version, notifications
+from ..timeutil import LOCAL_TZ, local_today
+from . import change_status, check_version, notifications
 
 
 def points() -> list[HandoverPoint]:
@@ -44,7 +56,7 @@ def start(actor, case: Case, team_id: int, contact_id: int, reason: str = "") ->
     if case.status != lifecycle.IN_PROGRESS:
         raise RuleViolation("handover_needs_running_case")
     open_one = current_handover(case)
-    if open_one is not None and open_one.status != rules.ACCEPTED:
+    if open_one is not None and open_one.status not in rules.FINISHED:
         raise RuleViolation("handover_already_started")
     neighbourhood_team, _contact = proposal(case)
     rules.check_team(team_id, neighbourhood_team, reason)
@@ -139,15 +151,25 @@ def _check_receiver(actor, handover: Handover) -> None:
 
 
 def accept(actor, handover: Handover, version: int | None) -> None:
-    """The receiving contact person accepts the handover: a recorded decision; aftercare starts."""
+    """The receiving contact person accepts the handover: a recorded decision; three months of
+    aftercare by the neighbourhood team start."""
     check_version(handover, version)
     _check_receiver(actor, handover)
     rules.check_answerable(handover.status)
+    if handover.case.status != lifecycle.IN_PROGRESS:
+        raise RuleViolation("handover_needs_running_case")
     changes = audit.apply_changes(
-        handover, {"status": rules.ACCEPTED, "accepted_at": utcnow(), "accepted_by_id": actor.id}
+        handover,
+        {
+            "status": rules.ACCEPTED,
+            "accepted_at": utcnow(),
+            "accepted_by_id": actor.id,
+            "aftercare_ends_on": follow_up.aftercare_ends_on(local_today()),
+        },
     )
     changes["handover_status"] = changes.pop("status")
     audit.record(actor, "handover_accepted", handover, changes, handover.case_id)
+    change_status(actor, handover.case, lifecycle.AFTERCARE)
     _tell(handover.created_by_id, handover, "handover_accepted")
 
 
@@ -174,4 +196,90 @@ def inbox(user) -> list[Handover]:
         )
         .options(joinedload(Handover.team), joinedload(Handover.contact))
         .order_by(Handover.sent_at, Handover.id)
+    ).all()
+
+
+# ---------------------------------------------------------------- aftercare
+
+
+def aftercare_running(handover: Handover | None) -> bool:
+    """The neighbourhood team accepted the handover and the case is in its aftercare."""
+    return bool(
+        handover and handover.status == rules.ACCEPTED and handover.case.status == lifecycle.AFTERCARE
+    )
+
+
+def _check_team_member(actor, handover: Handover) -> None:
+    if not access.can_act_for_team(actor, handover):
+        raise RuleViolation("aftercare_not_your_team")
+
+
+def log_contact(actor, handover: Handover, contact_on, kind: str, note: str) -> AftercareContact:
+    """Log a contact of the neighbourhood team with the client during aftercare."""
+    _check_team_member(actor, handover)
+    if not aftercare_running(handover):
+        raise RuleViolation("aftercare_not_running")
+    follow_up.check_aftercare_contact(
+        contact_on, handover.accepted_at.astimezone(LOCAL_TZ).date(), local_today()
+    )
+    contact = AftercareContact(
+        handover_id=handover.id,
+        case_id=handover.case_id,
+        contact_on=contact_on,
+        kind=kind,
+        note=note,
+        logged_by_id=actor.id,
+    )
+    db.session.add(contact)
+    audit.record(
+        actor,
+        "aftercare_contact_logged",
+        contact,
+        {
+            "contact_on": [None, contact_on.isoformat()],
+            "contact_kind": [None, kind],
+            "note": [None, note],
+        },
+        handover.case_id,
+    )
+    return contact
+
+
+def call_safety_net(actor, handover: Handover, version: int | None, reason: str) -> None:
+    """The safety net: during aftercare the neighbourhood team sends the client back to the project
+    group, with the reason. The case is carried out by the project group again."""
+    check_version(handover, version)
+    _check_team_member(actor, handover)
+    rules.check_safety_net(handover.status, aftercare_running(handover), reason)
+    changes = audit.apply_changes(
+        handover,
+        {
+            "status": rules.SAFETY_NET,
+            "safety_net_at": utcnow(),
+            "safety_net_by_id": actor.id,
+            "safety_net_reason": reason,
+        },
+    )
+    changes["handover_status"] = changes.pop("status")
+    audit.record(actor, "safety_net_called", handover, changes, handover.case_id)
+    change_status(actor, handover.case, lifecycle.IN_PROGRESS)
+    for user_id in {handover.created_by_id, handover.case.handler_id} - {None, actor.id}:
+        _tell(user_id, handover, "safety_net_called")
+
+
+def aftercare_contacts(handover: Handover) -> list[AftercareContact]:
+    """The contacts logged during this handover's aftercare, newest first."""
+    return db.session.scalars(
+        select(AftercareContact)
+        .where(AftercareContact.handover_id == handover.id)
+        .order_by(AftercareContact.contact_on.desc(), AftercareContact.id.desc())
+    ).all()
+
+
+def handover_meetings(handover: Handover) -> list[Meeting]:
+    """The case's handover meetings (with the client and both contact persons), by date."""
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.case_id == handover.case_id, Meeting.kind == "handover")
+        .order_by(Meeting.starts_at)
     ).all()

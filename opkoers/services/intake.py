@@ -8,9 +8,9 @@ from ..domain.decision_tree import CRITERIA
 from ..extensions import db
 from ..models import Case, Intake, IntakeProblem, SelectionStep
 from ..models.base import utcnow
-from . import check_version
+from . import change_status, check_version, self_reliance
 from .budget import open_budget
-from .cases import change_status, load_case_records
+from .cases import load_case_records
 
 QUESTION_FIELDS = ("who_asks", "problem", "concerns_whom", "tried", "goal")
 TREE_FIELDS = tuple(f"tree_{c.lower()}{suffix}" for c in CRITERIA for suffix in ("", "_note"))
@@ -94,3 +94,4 @@ def decide(actor, case: Case, outcome: str, motivation: str, decided_on, told_cl
     audit.record(actor, "decision_taken", case, changes, case.id)
     if outcome == "admitted":
         open_budget(actor, case)
+        self_reliance.plan_start(actor, case, case.handler_id or actor.id, decided_on)

@@ -171,7 +171,7 @@ def plan_meeting(
 ) -> Meeting:
     """Plan a meeting for a case, invite everyone with an e-mail address, and involve the
     professionals at the table. Refused with the clashes unless accept_clashes is given."""
-    if case.status == lifecycle.DECLINED:
+    if case.status in lifecycle.ENDED:
         raise RuleViolation("case_closed")
     starts_at, ends_at = _schedule(day, start, end, fields["location"], fields["video_link"])
     participants = _with_chair(participants, fields["chair_id"])

@@ -126,10 +126,11 @@ def send_action_reminders(today=None) -> int:
         }
         for action_id, case_id, description, _due, user_id, email, key in _action_reminder_rows(tomorrow)
     ]
-    return _in_batches(items)
+    return in_batches(items)
 
 
-def _in_batches(items: list[dict]) -> int:
+def in_batches(items: list[dict]) -> int:
+    """Create the notifications in bulk, BATCH at a time; returns how many were new."""
     return sum(notify_many(items[i : i + BATCH]) for i in range(0, len(items), BATCH))
 
 
@@ -166,7 +167,7 @@ def send_meeting_reminders(now=None) -> int:
                 "email": email,
             }
         )
-    return _in_batches(items)
+    return in_batches(items)
 
 
 def send_weekly_digest(today=None) -> int:
@@ -206,4 +207,4 @@ def send_weekly_digest(today=None) -> int:
         }
         for user_id, email, open_count, late in rows
     ]
-    return _in_batches(items)
+    return in_batches(items)

@@ -1,0 +1,111 @@
+"""The impact report: on screen with charts, and as CSV for the council's spreadsheet."""
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+
+from .. import access
+from ..domain.follow_up import MOMENTS
+from ..exports import csv_response
+from ..labels import label
+from ..messages import money
+from ..services import impact, lookups
+from .requests import number_arg
+
+bp = Blueprint("impact", __name__)
+
+access.guard(bp, "impact.report")
+
+
+def _filters() -> impact.ImpactFilter:
+    year = number_arg("jaar")
+    return impact.ImpactFilter(
+        year=year if year and 1900 < year < 3000 else None, neighbourhood_id=number_arg("wijk")
+    )
+
+
+def _charts(data: dict) -> dict:
+    """What the charts draw: bars per status and per outcome, and per theme its average scores."""
+    return {
+        "status": [(label("status", s), n, str(n)) for s, n in data["by_status"]],
+        "outcome": [(label("closing_outcome", o), n, str(n)) for o, n in data["by_outcome"]],
+        "scores": [
+            {"label": row["theme"].name, "scores": {m: v[0] for m, v in row["averages"].items() if v}}
+            for row in data["self_reliance"]
+        ],
+    }
+
+
+@bp.get("/impact")
+def report():
+    filters = _filters()
+    data = impact.report(filters)
+    return render_template(
+        "impact/report.html",
+        filters=filters,
+        args={k: v for k in ("jaar", "wijk") if (v := request.args.get(k))},
+        years=impact.years(),
+        neighbourhoods=lookups.neighbourhoods(),
+        report=data,
+        charts=_charts(data),
+        moments=MOMENTS,
+    )
+
+
+def _number(value) -> str:
+    return "" if value is None else str(value).replace(".", ",")
+
+
+@bp.get("/impact.csv")
+def report_csv():
+    data = impact.report(_filters())
+    rows = [[_("Trajecten"), _("Totaal"), "", data["total"]]]
+    rows += [[_("Trajecten per status"), label("status", s), "", n] for s, n in data["by_status"]]
+    rows += [[_("Afgesloten per reden"), label("closing_outcome", o), "", n] for o, n in data["by_outcome"]]
+    for step, name in (
+        ("admission", _("Van aanmelding tot toelating")),
+        ("round_table", _("Van aanmelding tot eerste doorbraaktafel")),
+        ("handover", _("Van aanmelding tot aangenomen overdracht")),
+    ):
+        d = data["durations"][step]
+        rows.append([_("Doorlooptijd in dagen"), name, _("mediaan"), _number(d.median_days)])
+        rows.append([_("Doorlooptijd in dagen"), name, _("gemiddeld"), _number(d.average_days)])
+        rows.append([_("Doorlooptijd in dagen"), name, _("aantal trajecten"), d.cases])
+    for row in data["self_reliance"]:
+        for moment, value in row["averages"].items():
+            if value:
+                rows.append(
+                    [
+                        _("Gemiddelde score"),
+                        row["theme"].name,
+                        label("moment", moment),
+                        _number(round(value[0], 2)),
+                    ]
+                )
+        for moment, value in row["changes"].items():
+            if value:
+                rows.append(
+                    [
+                        _("Verandering sinds het begin"),
+                        row["theme"].name,
+                        label("moment", moment),
+                        _number(value[0]),
+                    ]
+                )
+    durable = data["durable"]
+    for key, name in (
+        ("measured", _("Gemeten aan het einde en een jaar later")),
+        ("improved", _("Een jaar later beter")),
+        ("kept", _("Een jaar later even goed")),
+        ("relapsed", _("Een jaar later slechter (terugval)")),
+        ("safety_net", _("Terug via het vangnet")),
+        ("new_referral", _("Opnieuw aangemeld na afsluiten")),
+    ):
+        rows.append([_("Duurzame uitstroom"), name, "", durable[key]])
+    budget = data["budget"]
+    rows.append([_("Budget"), _("Toegezegd"), "", money(budget["committed"])])
+    rows.append([_("Budget"), _("Betaald"), "", money(budget["paid"])])
+    rows.append([_("Budget"), _("Trajecten met uitgaven"), "", budget["cases"]])
+    rows.append([_("Afwijkingen"), _("Besloten afwijkingen"), "", data["deviations"]["decided"]])
+    rows.append([_("Afwijkingen"), _("Trajecten met een afwijking"), "", data["deviations"]["cases"]])
+    header = [_("Onderdeel"), _("Wat"), _("Toelichting"), _("Waarde")]
+    return csv_response("impact.csv", header, rows)
