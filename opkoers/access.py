@@ -168,9 +168,10 @@ def can_act_for_team(user, handover) -> bool:
 
 def can_follow_up(user, item) -> bool:
     """A pilot-light contact or a measurement is done by the person it is planned for, a colleague
-    of the same organisation, or the project group. (Load its case with case_record_or_404 first.)"""
+    in the same neighbourhood team, or the project group. (Load its case with case_record_or_404
+    first.)"""
     return (
         user.role == "projectgroep"
         or item.assignee_id == user.id
-        or (user.role != "beheerder" and item.assignee.organisation_id == user.organisation_id)
+        or (user.role == "buurtteam" and item.assignee.organisation_id == user.organisation_id)
     )

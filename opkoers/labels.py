@@ -59,6 +59,7 @@ LABELS = {
         "pilot_light_due": _l("Een waakvlamcontact is bijna aan de beurt:"),
         "safety_net_called": _l("Het buurtteam heeft het vangnet ingeroepen:"),
         "case_closed": _l("Een traject is afgesloten. U doet de waakvlamcontacten en de latere metingen:"),
+        "handover_withdrawn": _l("Een overdracht is ingetrokken, want het traject is afgesloten:"),
     },
     "budget_category": {
         "housing": _l("Wonen"),
@@ -89,6 +90,7 @@ LABELS = {
         "more_asked": _l("Er is meer informatie gevraagd"),
         "accepted": _l("Aangenomen"),
         "safety_net": _l("Terug naar de projectgroep (vangnet)"),
+        "withdrawn": _l("Ingetrokken: het traject is afgesloten"),
     },
     "point_state": {
         "ready": _l("Klaar"),
@@ -114,7 +116,7 @@ LABELS = {
     },
     "pilot_light_status": {
         "open": _l("Gepland"),
-        "held": _l("Gehouden"),
+        "held": _l("Contact gehad"),
         "impossible": _l("Lukte niet"),
     },
     "pilot_light_outcome": {
@@ -301,8 +303,9 @@ LABELS = {
         "pilot_light_setting_changed": _l("Momenten van de waakvlamcontacten gewijzigd"),
         "measurement_planned": _l("Meting zelfredzaamheid gepland"),
         "measurement_taken": _l("Zelfredzaamheid gemeten"),
-        "theme_added": _l("Thema aan de meting toegevoegd"),
-        "theme_updated": _l("Thema van de meting gewijzigd"),
+        "theme_added": _l("Onderwerp aan de meting toegevoegd"),
+        "theme_updated": _l("Onderwerp van de meting gewijzigd"),
+        "handover_withdrawn": _l("Overdracht ingetrokken"),
         "handover_point_added": _l("Punt aan het overdrachtsdocument toegevoegd"),
         "handover_point_updated": _l("Punt van het overdrachtsdocument gewijzigd"),
         "deviation_proposed": _l("Afwijking voorgesteld"),

@@ -240,6 +240,21 @@ def rule_message(error: RuleViolation) -> str:
             return _("Er is altijd een afsluitend gesprek. Plan dat eerst en kies het hier.")
         case "closing_in_future":
             return _("Een traject sluit u niet af in de toekomst. Kies vandaag of een eerdere dag.")
+        case "closing_talk_not_held":
+            return _(
+                "Het afsluitend gesprek is op %(date)s. Sluit het traject af als het gesprek is geweest.",
+                date=format_date(d["talk_day"], "long"),
+            )
+        case "measurement_date_too_early":
+            return _(
+                "Deze datum is te vroeg voor deze meting. Kies %(date)s of later.",
+                date=format_date(d["opens_on"], "long"),
+            )
+        case "contact_before_closing":
+            return _(
+                "Een waakvlamcontact is na het afsluiten, op of na %(date)s.",
+                date=format_date(d["closed_on"], "long"),
+            )
         case "closing_before_talk":
             return _(
                 "Het afsluitend gesprek is op %(date)s. Sluit het traject af op of na die dag.",

@@ -34,10 +34,10 @@ DEFAULT_SELF_RELIANCE_THEMES = (
         "Juridische zaken",
         (
             "Er lopen zaken zoals boetes, een rechtszaak of een ontruiming, en niemand doet er iets aan.",
-            "Er spelen juridische problemen. De cliënt weet niet wat hij moet doen.",
+            "Er spelen juridische problemen. De cliënt weet niet wat te doen.",
             "Er spelen juridische zaken, maar er is hulp en er is een plan.",
             "De juridische zaken zijn geregeld of bijna klaar. De cliënt vraagt zelf hulp als dat nodig is.",
-            "Er spelen geen juridische problemen. De cliënt weet waar hij terecht kan.",
+            "Er spelen geen juridische problemen. De cliënt weet waar hulp te vinden is.",
         ),
     ),
     (
@@ -48,7 +48,7 @@ DEFAULT_SELF_RELIANCE_THEMES = (
             "Het contact gaat vaak mis. Afspraken worden niet nagekomen.",
             "Het contact gaat redelijk, met hulp van een begeleider.",
             "De cliënt houdt zelf contact en komt afspraken meestal na.",
-            "De cliënt regelt zelf wat nodig is en weet wie hij moet bellen.",
+            "De cliënt regelt zelf wat nodig is en weet wie te bellen.",
         ),
     ),
     (
@@ -113,7 +113,7 @@ DEFAULT_SELF_RELIANCE_THEMES = (
             "De cliënt of iemand in huis is niet veilig, bijvoorbeeld door geweld of bedreiging.",
             "Er zijn vaak onveilige situaties of ruzies.",
             "Soms onrustig, maar er is hulp en een plan als het misgaat.",
-            "Meestal veilig. De cliënt weet wat hij moet doen als het misgaat.",
+            "Meestal veilig. De cliënt weet wat te doen als het misgaat.",
             "Veilig, thuis en in de buurt.",
         ),
     ),

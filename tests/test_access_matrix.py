@@ -257,6 +257,7 @@ class World:
                 outcome="plan_done",
                 meeting_id=closing_talk.id,
                 closed_by_id=self.users["projectgroep"].id,
+                follow_up_by_id=self.users["buurtteam"].id,
             )
         )
         pilot_light = PilotLightContact(

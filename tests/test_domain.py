@@ -265,7 +265,7 @@ def test_months_later_keeps_the_day_or_takes_the_last_of_the_month(day, months, 
 def test_aftercare_is_three_months_and_warned_two_weeks_before():
     ends = follow_up.aftercare_ends_on(date(2026, 12, 2))
     assert ends == date(2027, 3, 2)
-    assert follow_up.aftercare_warning_from(ends) == date(2027, 2, 16)
+    assert follow_up.aftercare_warning_horizon(date(2027, 2, 16)) == ends
 
 
 @pytest.mark.parametrize(
@@ -316,6 +316,8 @@ def test_a_measurement_outside_its_window_or_dated_ahead_is_refused():
         follow_up.check_measurable(due, None, due, due + timedelta(days=1))
     with pytest.raises(RuleViolation, match="measurement_already_taken"):
         follow_up.check_measurable(due, due, due, due)
+    with pytest.raises(RuleViolation, match="measurement_date_too_early"):  # dated before its window
+        follow_up.check_measurable(due, None, due, due - timedelta(days=15))
 
 
 def test_every_theme_needs_a_score_from_1_to_5():
@@ -341,14 +343,15 @@ def test_the_reason_for_closing_says_enough(outcome, goals, explanation, code):
 
 def test_closing_comes_after_the_closing_talk_and_not_in_the_future():
     today = date(2026, 12, 2)
-    follow_up.check_closing_talk(today, today, today)
-    for talk, closed, code in (
-        (None, today, "closing_needs_talk"),
-        (today, today + timedelta(days=1), "closing_in_future"),
-        (today, today - timedelta(days=1), "closing_before_talk"),
+    follow_up.check_closing_talk(today, True, today, today)
+    for talk, began, closed, code in (
+        (None, False, today, "closing_needs_talk"),
+        (today, False, today, "closing_talk_not_held"),
+        (today, True, today + timedelta(days=1), "closing_in_future"),
+        (today, True, today - timedelta(days=1), "closing_before_talk"),
     ):
         with pytest.raises(RuleViolation, match=code):
-            follow_up.check_closing_talk(talk, closed, today)
+            follow_up.check_closing_talk(talk, began, closed, today)
 
 
 def test_a_pilot_light_contact_is_held_with_a_balance_or_impossible_with_a_reason():

@@ -3,7 +3,7 @@ starts three months of aftercare (contacts, the safety net, a reminder before it
 the closing talk plans the pilot-light contacts and the measurements at the end, +6 months and +1 year;
 each is done once, within its time, and the scheduler reminds the right person once."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -21,7 +21,7 @@ from opkoers.models import (
     SelectionStep,
     SelfRelianceMeasurement,
 )
-from opkoers.services import admin, closing, follow_up, intake, self_reliance
+from opkoers.services import admin, agreements, closing, follow_up, intake, self_reliance
 from opkoers.services import handover as handovers
 from opkoers.timeutil import local_today
 
@@ -68,7 +68,7 @@ def _accepted(w):
     return handover
 
 
-def _closing_talk(factory, w, days_ago=0):
+def _closing_talk(factory, w, days_ago=1):
     return factory.meeting(
         w["case"], w["pg"], users=[w["contact"]], kind="closing", day=local_today() - timedelta(days=days_ago)
     )
@@ -323,10 +323,43 @@ def test_every_step_is_in_the_trail(world, factory):
     assert db.session.scalar(select(func.count()).select_from(CaseClosing)) == 1
 
 
-def test_time_of_a_meeting_does_not_matter_for_the_closing_day(world, factory):
+def test_a_closing_talk_still_to_come_does_not_count(world, factory):
     w = world
-    talk = factory.meeting(
-        w["case"], w["pg"], kind="closing", day=local_today(), start=time(23), end=time(23, 30)
+    with timeutil.travel(timedelta(days=-1)):  # yesterday, with the talk planned for tomorrow
+        talk = factory.meeting(w["case"], w["pg"], kind="closing", day=local_today() + timedelta(days=1))
+        with pytest.raises(RuleViolation, match="closing_talk_not_held"):
+            _close(w, talk)
+    assert w["case"].status == "in_progress"
+
+
+def test_closing_withdraws_a_pending_handover_and_cancels_meetings_to_come(world, factory):
+    w = world
+    handover = handovers.start(w["pg"], w["case"], w["team"].id, w["contact"].id)
+    db.session.flush()
+    handovers.save_document(
+        w["pg"], handover, handover.version, {p.id: ("ready", "") for p in handovers.points()}
     )
-    _close(w, talk)
-    assert w["case"].status == "closed"
+    db.session.flush()
+    handovers.send(w["pg"], handover, handover.version)
+    coming = factory.meeting(w["case"], w["pg"], users=[w["contact"]], day=local_today() + timedelta(days=5))
+    _close(w, _closing_talk(factory, w), outcome="no_cooperation", explanation="Kwam niet op afspraken.")
+    assert (handover.status, coming.status) == ("withdrawn", "cancelled")
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == w["contact"].id)))
+    assert {"handover_withdrawn", "meeting_cancelled"} <= kinds
+    assert handovers.inbox(w["contact"]) == []
+    # Reason (c): goals ticked by mistake are not kept.
+    assert db.session.scalar(select(CaseClosing.unreachable_goals)) == []
+
+
+def test_a_consent_that_ends_too_soon_is_pointed_out_and_can_be_renewed_after_closing(world, factory):
+    w = world
+    _accepted(w)
+    gap = closing.consent_cover(w["case"], w["contact"], local_today())
+    assert gap["until"] == local_today() + timedelta(days=365) and gap["needed"] > gap["until"]
+    assert closing.consent_cover(w["case"], w["pg"], local_today()) is None  # the group sees every case
+    _close(w, _closing_talk(factory, w))
+    agreements.record_consent(
+        w["pg"], w["case"], [w["team"].id], "Nazorg", local_today(), local_today() + timedelta(days=500)
+    )
+    db.session.flush()
+    assert closing.consent_cover(w["case"], w["contact"], local_today()) is None

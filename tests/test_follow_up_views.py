@@ -19,7 +19,7 @@ from opkoers.models import (
     SelfRelianceScore,
     Setting,
 )
-from opkoers.services import admin
+from opkoers.services import admin, budget
 from opkoers.services import handover as handovers
 from opkoers.timeutil import local_today
 
@@ -127,7 +127,7 @@ def _close_form(case, talk, **changes) -> dict:
 def _closed(login, w, factory):
     """Accepted, the closing talk held today, and closed through the page."""
     _accept(login, w)
-    talk = factory.meeting(w["case"], w["pg"], kind="closing", day=local_today())
+    talk = factory.meeting(w["case"], w["pg"], kind="closing", day=local_today() - timedelta(days=1))
     db.session.commit()
     case = db.session.get(type(w["case"]), w["case"].id)
     response = login(w["pg"]).post(f"/trajecten/{case.id}/afsluiten", data=_close_form(case, talk))
@@ -171,7 +171,7 @@ def test_close_after_the_closing_talk_and_print_the_letter(login, world, factory
 
     letter = client.get(f"/trajecten/{case.id}/afsluitbrief").get_data(as_text=True)
     assert "Beste Willem de Graaf," in letter
-    assert "U hebt zich daar niet aan gehouden" in letter and ESCAPED in letter and SCRIPT not in letter
+    assert "Die zijn niet nagekomen" in letter and ESCAPED in letter and SCRIPT not in letter
     assert "Uw vaste contactpersoon is Sanne Bakker" in letter
     assert "In het komende jaar nemen we een paar keer contact met u op" in letter
 
@@ -339,3 +339,25 @@ def test_beheer_changes_the_points_of_the_handover_document(login, factory):
     assert beheerder.post(f"/beheer/overdrachtsdocument/{first.id}", data=edit).status_code == 302
     in_use = [p.text for p in handovers.points()]
     assert "Werk is geregeld" in in_use and first.text not in in_use
+
+
+def test_a_double_submit_logs_an_aftercare_contact_once(login, world):
+    w = world
+    handover = _accept(login, w)
+    client = login(w["contact"])
+    data = {"contact_on": TODAY, "kind": "visit", "note": "Langs geweest.", "form_token": "one-time-token"}
+    assert client.post(f"/overdrachten/{handover.id}/contact", data=data).status_code == 302
+    again = client.post(f"/overdrachten/{handover.id}/contact", data=data)
+    assert again.status_code == 302 and again.location == f"/overdrachten/{handover.id}"
+    assert _count(AftercareContact) == 1
+
+
+def test_the_budget_is_still_used_during_aftercare(login, world):
+    w = world
+    budget.open_budget(w["pg"], w["case"])
+    _accept(login, w)
+    entry = budget.commit(
+        w["pg"], w["case"], category="housing", description="Borg", payee="Corporatie", amount_cents=10000,
+        decided_by_id=w["pg"].id, entry_date=local_today(),
+    )  # fmt: skip
+    assert entry.amount_cents == 10000

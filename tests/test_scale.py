@@ -210,6 +210,7 @@ def add_closed_cases(count: int, neighbourhood_ids: list[int], user_id: int, tea
                 "explanation": "",
                 "meeting_id": talks[c],
                 "closed_by_id": user_id,
+                "follow_up_by_id": user_id,
                 "closed_at": at,
             }
             for i, c in enumerate(case_ids)

@@ -13,7 +13,6 @@ from ..forms.follow_up import CloseCaseForm, PilotLightForm, measurement_form_cl
 from ..labels import label
 from ..models import PilotLightContact, SelfRelianceMeasurement
 from ..services import closing, follow_up, self_reliance
-from ..services.cases import load_case_records
 from ..timeutil import local_today
 from .requests import submit
 
@@ -57,7 +56,10 @@ def close(case_id: int):
             form=form,
             message=message,
             talks=talks,
-            open_actions=closing.open_actions(case),
+            still_open=closing.still_open(case),
+            consent_cover=closing.consent_cover(
+                case, closing.follow_up_person(case, current_user), local_today()
+            ),
         ), status
 
     return submit(
@@ -81,20 +83,11 @@ def close(case_id: int):
 @bp.get("/trajecten/<int:case_id>/afsluitbrief")
 def closing_letter(case_id: int):
     case = access.case_or_404(case_id)
-    record = closing.case_closing(case)
-    if record is None:
+    letter = closing.letter(case)
+    if letter is None:
         abort(404)
     log_access(case, "print:closing_letter", action="print")
-    records = load_case_records(case)
-    return render_template(
-        "documents/closing_letter.html",
-        case=case,
-        closing=record,
-        plan=records["plan"],
-        follow_up_person=closing.follow_up_person(case, record.closed_by),
-        pilot_lights=closing.case_pilot_lights(case),
-        measurements=[r.measurement for r in records["measurements"] if r.measurement.moment != "start"],
-    )
+    return render_template("documents/closing_letter.html", case=case, **letter)
 
 
 # ---------------------------------------------------------------- pilot-light contacts

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access
+from .. import access, idempotency
 from ..audit import log_access
 from ..domain import RuleViolation
 from ..extensions import db
@@ -85,7 +85,9 @@ def _page(handover, status: int = 200, message=None, **forms):
         "document_form": document,
         "send_form": SendForm(formdata=None),
         "answer_form": AnswerHandoverForm(formdata=None),
-        "contact_form": AftercareContactForm(formdata=None, contact_on=local_today()),
+        "contact_form": AftercareContactForm(
+            formdata=None, contact_on=local_today(), form_token=idempotency.new_token()
+        ),
         "safety_net_form": SafetyNetForm(formdata=None),
         **forms,
     }
@@ -175,13 +177,15 @@ def answer(handover_id: int):
 @bp.post("/overdrachten/<int:handover_id>/contact")
 def aftercare_contact(handover_id: int):
     form = AftercareContactForm()
-    return _step(
-        handover_id,
-        form,
-        "contact_form",
-        lambda h: service.log_contact(current_user, h, form.contact_on.data, form.kind.data, form.note.data),
-        _("Het contact is vastgelegd."),
-    )
+    earlier = form.validate_on_submit() and idempotency.earlier_result(form.form_token.data)
+    if earlier:  # a double submit: the contact was logged the first time
+        return redirect(earlier)
+
+    def log(handover):
+        service.log_contact(current_user, handover, form.contact_on.data, form.kind.data, form.note.data)
+        idempotency.remember(form.form_token.data, url_for("handover.detail", handover_id=handover.id))
+
+    return _step(handover_id, form, "contact_form", log, _("Het contact is vastgelegd."))
 
 
 @bp.post("/overdrachten/<int:handover_id>/vangnet")

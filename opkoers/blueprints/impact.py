@@ -7,7 +7,6 @@ from .. import access
 from ..domain.follow_up import MOMENTS
 from ..exports import csv_response
 from ..labels import label
-from ..messages import money
 from ..services import impact, lookups
 from .requests import number_arg
 
@@ -52,7 +51,12 @@ def report():
 
 
 def _number(value) -> str:
+    """A number as a Dutch spreadsheet reads it: a decimal comma, no thousands separator."""
     return "" if value is None else str(value).replace(".", ",")
+
+
+def _euros(cents: int) -> str:
+    return _number(f"{cents / 100:.2f}")
 
 
 @bp.get("/impact.csv")
@@ -102,8 +106,8 @@ def report_csv():
     ):
         rows.append([_("Duurzame uitstroom"), name, "", durable[key]])
     budget = data["budget"]
-    rows.append([_("Budget"), _("Toegezegd"), "", money(budget["committed"])])
-    rows.append([_("Budget"), _("Betaald"), "", money(budget["paid"])])
+    rows.append([_("Budget in euro"), _("Toegezegd"), "", _euros(budget["committed"])])
+    rows.append([_("Budget in euro"), _("Betaald"), "", _euros(budget["paid"])])
     rows.append([_("Budget"), _("Trajecten met uitgaven"), "", budget["cases"]])
     rows.append([_("Afwijkingen"), _("Besloten afwijkingen"), "", data["deviations"]["decided"]])
     rows.append([_("Afwijkingen"), _("Trajecten met een afwijking"), "", data["deviations"]["cases"]])

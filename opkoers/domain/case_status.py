@@ -46,6 +46,7 @@ class CaseFacts:
     plan_goals: int = 0
     plan_signed: bool = False
     meeting_planned: bool = False  # a round table (not cancelled) is planned or held
+    follow_ups_open: bool = False  # after closing: measurements still to come
 
 
 def check_transition(current: str, target: str) -> None:
@@ -65,6 +66,13 @@ def check_intake_open(status: str) -> None:
 def check_agreements_open(status: str) -> None:
     """Contract, consent and plan belong to an admitted case (or one whose plan is running)."""
     if status != ADMITTED and status not in RUNNING:
+        raise RuleViolation("needs_admission")
+
+
+def check_consent_open(status: str) -> None:
+    """A consent is recorded for an admitted case, while its plan runs, and after closing (the
+    pilot-light contacts and measurements of the following year need one)."""
+    if status not in (ADMITTED, CLOSED) and status not in RUNNING:
         raise RuleViolation("needs_admission")
 
 
@@ -117,7 +125,7 @@ def next_step(facts: CaseFacts) -> str:
     if facts.status == ADMITTED:
         missing = missing_for_start(facts)
         return f"record_{missing[0]}" if missing else "start"
-    if facts.status in RUNNING and not facts.consent_valid:
+    if (facts.status in RUNNING or facts.follow_ups_open) and not facts.consent_valid:
         return "renew_consent"
     if facts.status == IN_PROGRESS:
         return "follow_actions" if facts.meeting_planned else "round_table"

@@ -7,6 +7,7 @@ import calendar
 from datetime import date, timedelta
 
 from . import RuleViolation
+from .case_status import RUNNING
 
 AFTERCARE_MONTHS = 3
 AFTERCARE_WARNING_DAYS = 14  # the scheduler reminds this long before the aftercare ends
@@ -57,9 +58,11 @@ def aftercare_ends_on(accepted_on: date) -> date:
     return add_months(accepted_on, AFTERCARE_MONTHS)
 
 
-def aftercare_warning_from(ends_on: date) -> date:
-    """The day from which the scheduler reminds that aftercare is about to end."""
-    return ends_on - timedelta(days=AFTERCARE_WARNING_DAYS)
+def aftercare_warning_horizon(today: date) -> date:
+    """Aftercare that ends on or before this day is about to end: the scheduler reminds of it.
+    (After its three months the team can still log contacts or call the safety net, until the
+    project group closes the case.)"""
+    return today + timedelta(days=AFTERCARE_WARNING_DAYS)
 
 
 def parse_pilot_light_months(text: str) -> tuple[int, ...]:
@@ -87,9 +90,9 @@ def follow_up_dates(closed_on: date, pilot_light_months) -> dict:
     }
 
 
-def check_closable(status: str, running: frozenset) -> None:
+def check_closable(status: str) -> None:
     """Only a case whose plan is being carried out (or that is in aftercare) can be closed."""
-    if status not in running:
+    if status not in RUNNING:
         raise RuleViolation("close_needs_running_case")
 
 
@@ -103,11 +106,13 @@ def check_closing(outcome: str, unreachable_goal_count: int, explanation: str) -
         raise RuleViolation("closing_needs_explanation")
 
 
-def check_closing_talk(talk_day: date | None, closed_on: date, today: date) -> None:
-    """Always a closing talk (seed 000): it took place on or before the closing date, which is not
-    in the future."""
+def check_closing_talk(talk_day: date | None, talk_began: bool, closed_on: date, today: date) -> None:
+    """Always a closing talk (seed 000): it took place (it has begun) on or before the closing date,
+    which is not in the future."""
     if talk_day is None:
         raise RuleViolation("closing_needs_talk")
+    if not talk_began:
+        raise RuleViolation("closing_talk_not_held", talk_day=talk_day)
     if closed_on > today:
         raise RuleViolation("closing_in_future")
     if talk_day > closed_on:
@@ -140,6 +145,8 @@ def check_measurable(due_on: date, taken_on: date | None, today: date, taken_day
         raise RuleViolation("measurement_missed", until=last_day_to_measure(due_on))
     if taken_day > today:
         raise RuleViolation("date_in_future")
+    if taken_day < due_on - timedelta(days=EARLY_DAYS):
+        raise RuleViolation("measurement_date_too_early", opens_on=due_on - timedelta(days=EARLY_DAYS))
 
 
 def check_scores(theme_ids: list[int], scores: dict[int, int | None]) -> None:

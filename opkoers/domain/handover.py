@@ -8,9 +8,11 @@ SENT = "sent"
 MORE_ASKED = "more_asked"
 ACCEPTED = "accepted"
 SAFETY_NET = "safety_net"  # after acceptance: the neighbourhood team sent the client back
-STATUSES = (DRAFT, SENT, MORE_ASKED, ACCEPTED, SAFETY_NET)
+WITHDRAWN = "withdrawn"  # the case was closed before the handover was accepted
+STATUSES = (DRAFT, SENT, MORE_ASKED, ACCEPTED, SAFETY_NET, WITHDRAWN)
 EDITABLE = frozenset({DRAFT, MORE_ASKED})
-FINISHED = frozenset({ACCEPTED, SAFETY_NET})  # a new handover can start after these
+PENDING = frozenset({DRAFT, SENT, MORE_ASKED})
+FINISHED = frozenset({ACCEPTED, SAFETY_NET, WITHDRAWN})  # a new handover can start after these
 POINT_STATES = ("ready", "attention", "not_applicable")
 
 

@@ -3,7 +3,7 @@ and the self-reliance measurement."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
+from wtforms import HiddenField, RadioField, SelectField
 
 from ..domain.follow_up import PILOT_HELD, PILOT_IMPOSSIBLE, SCORES
 from ..labels import choices
@@ -19,6 +19,7 @@ from .common import (
 
 
 class AftercareContactForm(FlaskForm):
+    form_token = HiddenField()
     contact_on = date_field(_l("Datum van het contact"))
     kind = SelectField(_l("Soort contact"), choices=choices("contact_kind"), validators=[required()])
     note = long_text(_l("Hoe gaat het met de cliënt?"), 5000)

@@ -49,11 +49,14 @@ class CaseClosing(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
     closed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # Who does the pilot-light contacts and the later measurements (named in the letter).
+    follow_up_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     case: Mapped[Case] = relationship()
     meeting: Mapped[Meeting] = relationship()
-    closed_by: Mapped[User] = relationship()
+    closed_by: Mapped[User] = relationship(foreign_keys=[closed_by_id])
+    follow_up_by: Mapped[User] = relationship(foreign_keys=[follow_up_by_id])
 
 
 class PilotLightContact(Versioned, db.Model):

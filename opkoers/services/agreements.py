@@ -24,7 +24,7 @@ def record_consent(
     actor, case: Case, organisation_ids: list[int], purposes: str, signed_on, valid_until
 ) -> Consent:
     """Record a signed consent: which organisations may share what, from when until when."""
-    lifecycle.check_agreements_open(case.status)
+    lifecycle.check_consent_open(case.status)
     lifecycle.check_not_before_referral(signed_on, case.referred_on)
     organisations = db.session.query(Organisation).filter(Organisation.id.in_(organisation_ids)).all()
     consent = Consent(

@@ -18,7 +18,7 @@ from ..models import BudgetDecision, BudgetEntry, Case, CaseBudget, User
 from . import settings
 
 DEFAULT_BUDGET_KEY = "default_budget_cents"
-SPENDING_STATUSES = (lifecycle.ADMITTED, lifecycle.IN_PROGRESS)
+SPENDING_STATUSES = (lifecycle.ADMITTED, lifecycle.IN_PROGRESS, lifecycle.AFTERCARE)
 
 
 def default_budget_cents() -> int:

@@ -10,6 +10,7 @@ from ..domain import RuleViolation
 from ..domain import case_status as lifecycle
 from ..domain.consent import VALID, consent_state
 from ..domain.decision_tree import answered_no, evaluate
+from ..domain.follow_up import DUE, PLANNED
 from ..extensions import db
 from ..models import (
     AuditEntry,
@@ -121,6 +122,7 @@ def case_facts(
     consents,
     plan: PlanOfAction | None,
     meeting_planned=False,
+    follow_ups_open=False,
 ):
     """The facts the lifecycle rules need, from records already loaded."""
     today = local_today()
@@ -136,6 +138,7 @@ def case_facts(
         plan_goals=len(plan.goals) if plan else 0,
         plan_signed=bool(plan and plan.signed_on),
         meeting_planned=meeting_planned,
+        follow_ups_open=follow_ups_open,
     )
 
 
@@ -161,13 +164,15 @@ def load_case_records(case: Case) -> dict:
             )
         )
     )
+    measurements = case_measurements(case)
+    follow_ups_open = case.status == lifecycle.CLOSED and any(r.state in (PLANNED, DUE) for r in measurements)
     return {
         "intake": intake,
         "steps": {s.kind: s for s in steps},
         "consents": consents,
         "plan": plan,
-        "measurements": case_measurements(case),
-        "facts": case_facts(case, intake, steps, consents, plan, meeting_planned),
+        "measurements": measurements,
+        "facts": case_facts(case, intake, steps, consents, plan, meeting_planned, follow_ups_open),
     }
 
 

@@ -3,7 +3,8 @@ first year and the measurements at the end, half a year and a year later."""
 
 from datetime import date
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit
@@ -18,6 +19,7 @@ from ..models import (
     Action,
     Case,
     CaseClosing,
+    Consent,
     Handover,
     Meeting,
     PilotLightContact,
@@ -26,8 +28,9 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from ..models.cases import consent_organisation
 from ..timeutil import LOCAL_TZ, local_today
-from . import change_status, check_version, notifications, self_reliance, settings
+from . import change_status, check_version, meetings, notifications, self_reliance, settings
 
 PILOT_LIGHT_KEY = "pilot_light_months"
 DEFAULT_PILOT_LIGHT = rules.format_pilot_light_months(rules.DEFAULT_PILOT_LIGHT_MONTHS)
@@ -82,13 +85,23 @@ def plan_goals(case: Case) -> list[PlanGoal]:
     ).all()
 
 
-def open_actions(case: Case) -> list[Action]:
-    """The case's actions that are not done or cancelled."""
-    return db.session.scalars(
-        select(Action)
-        .where(Action.case_id == case.id, Action.status.not_in(action_rules.FINISHED))
-        .order_by(Action.due_on, Action.id)
-    ).all()
+def still_open(case: Case) -> dict:
+    """What closing will end: open actions, a handover not yet accepted, and meetings still to come."""
+    return {
+        "actions": db.session.scalars(
+            select(Action)
+            .where(Action.case_id == case.id, Action.status.not_in(action_rules.FINISHED))
+            .order_by(Action.due_on, Action.id)
+        ).all(),
+        "handovers": db.session.scalars(
+            select(Handover).where(Handover.case_id == case.id, Handover.status.in_(handover_rules.PENDING))
+        ).all(),
+        "meetings": db.session.scalars(
+            select(Meeting)
+            .where(Meeting.case_id == case.id, Meeting.status == "planned", Meeting.starts_at > utcnow())
+            .order_by(Meeting.starts_at)
+        ).all(),
+    }
 
 
 def follow_up_person(case: Case, actor) -> User:
@@ -118,32 +131,28 @@ def close_case(
     closed_on: date,
 ) -> CaseClosing:
     """Close the case after the closing talk: the reason (plan carried out, goals unreachable — which —,
-    or the client did not cooperate), what is still open is cancelled, and the follow-ups of the first
-    year are planned (pilot-light contacts, measurements at the end, +6 months and +1 year)."""
+    or the client did not cooperate), what is still open ends, and the follow-ups of the first year
+    are planned (pilot-light contacts, measurements at the end, +6 months and +1 year)."""
     check_version(case, version)
-    rules.check_closable(case.status, lifecycle.RUNNING)
+    rules.check_closable(case.status)
     talk = next((m for m in closing_talks(case) if m.id == meeting_id), None)
-    goals = [g for g in plan_goals(case) if g.id in set(goal_ids)]
-    if len(goals) != len(set(goal_ids)):
+    chosen = set(goal_ids) if outcome == rules.GOALS_UNREACHABLE else set()
+    goals = [g for g in plan_goals(case) if g.id in chosen]
+    if len(goals) != len(chosen):
         raise RuleViolation("goal_of_other_case")
     rules.check_closing(outcome, len(goals), explanation)
     rules.check_closing_talk(
-        talk.starts_at.astimezone(LOCAL_TZ).date() if talk else None, closed_on, local_today()
+        talk.starts_at.astimezone(LOCAL_TZ).date() if talk else None,
+        talk is not None and talk.starts_at <= utcnow(),
+        closed_on,
+        local_today(),
     )
     lifecycle.check_not_before_referral(closed_on, case.referred_on)
 
-    for action in open_actions(case):
-        changes = audit.apply_changes(
-            action,
-            {
-                "status": action_rules.CANCELLED,
-                "status_changed_at": utcnow(),
-                "status_changed_by_id": actor.id,
-            },
-        )
-        audit.record(actor, "action_status_changed", action, {"action_status": changes["status"]}, case.id)
+    _end_what_is_open(actor, case)
     change_status(actor, case, lifecycle.CLOSED)
     case.closed_on, case.closed_reason = closed_on, explanation  # in the trail as case_closed below
+    person = follow_up_person(case, actor)
     closing = CaseClosing(
         case_id=case.id,
         outcome=outcome,
@@ -151,6 +160,7 @@ def close_case(
         explanation=explanation,
         meeting_id=talk.id,
         closed_by_id=actor.id,
+        follow_up_by_id=person.id,
     )
     db.session.add(closing)
     audit.record(
@@ -163,22 +173,11 @@ def close_case(
             "unreachable_goals": [None, closing.unreachable_goals],
             "explanation": [None, explanation],
             "meeting": [None, label("meeting_kind", talk.kind)],
+            "assignee_id": [None, person.id],
         },
         case.id,
     )
-    person = follow_up_person(case, actor)
-    planned = rules.follow_up_dates(closed_on, pilot_light_months())
-    self_reliance.plan_after_end(actor, case, person.id, planned["measurements"])
-    for months, due_on in planned["pilot_light"].items():
-        contact = PilotLightContact(case_id=case.id, months=months, due_on=due_on, assignee_id=person.id)
-        db.session.add(contact)
-        audit.record(
-            actor,
-            "pilot_light_planned",
-            contact,
-            {"planned_on": [None, due_on.isoformat()], "assignee_id": [None, person.id]},
-            case.id,
-        )
+    _plan_first_year(actor, case, person, closed_on)
     if person.id != actor.id:
         notifications.notify(
             person.id,
@@ -191,12 +190,99 @@ def close_case(
     return closing
 
 
+def _end_what_is_open(actor, case: Case) -> None:
+    """Nothing stays open on a closed case: open actions lapse, a handover not yet accepted is
+    withdrawn (its receiver is told), and meetings still to come are cancelled (with calendar
+    cancellations)."""
+    open_now = still_open(case)
+    for action in open_now["actions"]:
+        lapsed = {
+            "status": action_rules.CANCELLED,
+            "status_changed_at": utcnow(),
+            "status_changed_by_id": actor.id,
+        }
+        changes = audit.apply_changes(action, lapsed)
+        audit.record(actor, "action_status_changed", action, {"action_status": changes["status"]}, case.id)
+    for handover in open_now["handovers"]:
+        was_sent = handover.status != handover_rules.DRAFT
+        changes = audit.apply_changes(handover, {"status": handover_rules.WITHDRAWN})
+        audit.record(actor, "handover_withdrawn", handover, {"handover_status": changes["status"]}, case.id)
+        if was_sent:
+            notifications.notify(
+                handover.contact_id,
+                f"handover_withdrawn:{handover.id}",
+                "handover_withdrawn",
+                handover.team.name,
+                url=f"/overdrachten/{handover.id}",
+                case_id=case.id,
+            )
+    for meeting in open_now["meetings"]:
+        meetings.cancel_meeting(actor, meeting, meeting.version, _("Het traject is afgesloten."))
+
+
+def _plan_first_year(actor, case: Case, person: User, closed_on: date) -> None:
+    planned = rules.follow_up_dates(closed_on, pilot_light_months())
+    self_reliance.plan_after_end(actor, case, person.id, planned["measurements"])
+    for months, due_on in planned["pilot_light"].items():
+        contact = PilotLightContact(case_id=case.id, months=months, due_on=due_on, assignee_id=person.id)
+        db.session.add(contact)
+        audit.record(
+            actor,
+            "pilot_light_planned",
+            contact,
+            {"planned_on": [None, due_on.isoformat()], "assignee_id": [None, person.id]},
+            case.id,
+        )
+
+
+def consent_cover(case: Case, person: User, closed_on: date) -> dict | None:
+    """Whether the follow-up person will still see the client for the whole follow-up year: None when
+    they will (or belong to the project group), else until when a consent covers their organisation
+    (None: not at all) and the day it should reach."""
+    if person.role == "projectgroep":
+        return None
+    needed = rules.last_day_to_measure(rules.add_months(closed_on, rules.AFTER_END_MONTHS[rules.YEAR]))
+    until = db.session.scalar(
+        select(func.max(Consent.valid_until)).where(
+            Consent.case_id == case.id,
+            Consent.withdrawn_at.is_(None),
+            Consent.signed_on <= local_today(),
+            consent_organisation.c.consent_id == Consent.id,
+            consent_organisation.c.organisation_id == person.organisation_id,
+        )
+    )
+    return None if until and until >= needed else {"person": person, "until": until, "needed": needed}
+
+
+def letter(case: Case) -> dict | None:
+    """The confirmation letter for the client: how and why the case was closed, the goals of the
+    plan, who to contact now, and what happens in the coming year."""
+    record = case_closing(case)
+    if record is None:
+        return None
+    return {
+        "closing": record,
+        "goals": plan_goals(case),
+        "person": record.follow_up_by,
+        "pilot_lights": case_pilot_lights(case),
+        "measurements": [
+            r.measurement
+            for r in self_reliance.case_measurements(case)
+            if r.measurement.moment != rules.START
+        ],
+    }
+
+
 def case_closing(case: Case) -> CaseClosing | None:
     """How the case was closed, if it is."""
     return db.session.scalar(
         select(CaseClosing)
         .where(CaseClosing.case_id == case.id)
-        .options(joinedload(CaseClosing.meeting), joinedload(CaseClosing.closed_by))
+        .options(
+            joinedload(CaseClosing.meeting),
+            joinedload(CaseClosing.closed_by),
+            joinedload(CaseClosing.follow_up_by),
+        )
     )
 
 
@@ -233,7 +319,8 @@ def register_pilot_light(
             raise RuleViolation("pilot_light_needs_date")
         if held_on > local_today():
             raise RuleViolation("date_in_future")
-        lifecycle.check_not_before_referral(held_on, contact.case.referred_on)
+        if contact.case.closed_on and held_on < contact.case.closed_on:
+            raise RuleViolation("contact_before_closing", closed_on=contact.case.closed_on)
         values = {"status": outcome, "held_on": held_on, "balanced": balanced, "note": note}
     else:
         values = {"status": outcome, "impossible_reason": reason, "note": note}

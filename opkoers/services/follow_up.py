@@ -104,7 +104,7 @@ def _aftercare_rows(today):
             .join(User, User.id == person)
             .where(
                 _aftercare_running(),
-                Handover.aftercare_ends_on <= today + timedelta(days=rules.AFTERCARE_WARNING_DAYS),
+                Handover.aftercare_ends_on <= rules.aftercare_warning_horizon(today),
                 User.active,
                 access.case_visible_to_user_column(),
                 _not_sent(key),

@@ -27,6 +27,7 @@ from ..models import (
     SelfRelianceMeasurement,
     SelfRelianceScore,
 )
+from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ
 from .deviations import in_force
 from .self_reliance import themes
@@ -76,7 +77,7 @@ def _durations(filters: ImpactFilter) -> dict[str, rules.Duration]:
     """From referral to admission, to the first round table and to the accepted handover."""
     first_table = (
         select(Meeting.case_id, func.min(Meeting.starts_at).label("at"))
-        .where(Meeting.kind == "round_table", Meeting.status != "cancelled")
+        .where(Meeting.kind == "round_table", Meeting.status != "cancelled", Meeting.starts_at <= utcnow())
         .group_by(Meeting.case_id)
         .subquery()
     )
@@ -150,19 +151,12 @@ def _self_reliance(filters: ImpactFilter) -> tuple[dict, dict]:
 def _durable(filters: ImpactFilter) -> dict:
     """Per client measured at the end and a year later: improved, kept or relapsed (the average over
     the themes); plus how many came back through the safety net or with a new referral."""
-    at_end, at_year = (
-        func.avg(sql_case((SelfRelianceMeasurement.moment == m, SelfRelianceScore.score)))
-        for m in (follow_up_rules.END, follow_up_rules.YEAR)
-    )
-    pairs = db.session.execute(
-        select(at_end, at_year)
-        .select_from(SelfRelianceMeasurement)
-        .join(SelfRelianceScore, SelfRelianceScore.measurement_id == SelfRelianceMeasurement.id)
-        .where(
-            SelfRelianceMeasurement.moment.in_((follow_up_rules.END, follow_up_rules.YEAR)),
-            _in_cohort(SelfRelianceMeasurement.case_id, filters),
-        )
-        .group_by(SelfRelianceMeasurement.case_id)
+    per = _per_client_and_theme(filters)
+    at_end, at_year = per.c[follow_up_rules.END], per.c[follow_up_rules.YEAR]
+    pairs = db.session.execute(  # only the themes measured at both moments count
+        select(func.avg(at_end), func.avg(at_year))
+        .where(at_end.is_not(None), at_year.is_not(None))
+        .group_by(per.c.case_id)
     ).all()
     classes = [rules.durable_class(float(e), float(y)) for e, y in pairs if e is not None and y is not None]
     safety_nets = db.session.scalar(
@@ -188,16 +182,23 @@ def _durable(filters: ImpactFilter) -> dict:
 
 
 def _budget(filters: ImpactFilter) -> dict:
+    """Committed and paid (reversals net out), and for how many clients something is committed."""
     committed = func.sum(
         sql_case((BudgetEntry.kind == budget_rules.COMMITMENT, BudgetEntry.amount_cents), else_=0)
     )
     paid = func.sum(sql_case((BudgetEntry.kind == budget_rules.PAYMENT, BudgetEntry.amount_cents), else_=0))
+    per_case = (
+        select(committed.label("committed"), paid.label("paid"))
+        .where(_in_cohort(BudgetEntry.case_id, filters))
+        .group_by(BudgetEntry.case_id)
+        .subquery()
+    )
     row = db.session.execute(
         select(
-            func.coalesce(committed, 0),
-            func.coalesce(paid, 0),
-            func.count(func.distinct(BudgetEntry.case_id)),
-        ).where(_in_cohort(BudgetEntry.case_id, filters))
+            func.coalesce(func.sum(per_case.c.committed), 0),
+            func.coalesce(func.sum(per_case.c.paid), 0),
+            func.count().filter(per_case.c.committed > 0),
+        )
     ).one()
     return {"committed": int(row[0]), "paid": int(row[1]), "cases": int(row[2])}
 

@@ -53,7 +53,7 @@ def _accepted_handover(live_app, people, client_name: str) -> tuple[int, int]:
         handovers.send(pg, handover, handover.version)
         db.session.flush()
         handovers.accept(contact, handover, handover.version)
-        f.meeting(case, pg, users=[contact], kind="closing", day=local_today())
+        f.meeting(case, pg, users=[contact], kind="closing", day=local_today() - timedelta(days=1))
         db.session.commit()
         return case.id, handover.id
 
