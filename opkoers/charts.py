@@ -55,12 +55,9 @@ def _y(score: float) -> float:
 def lines(moments: list[str], series: list[dict]) -> dict:
     """Per series (a label and its scores per moment) a small line chart over the moments, which are
     evenly spaced; a moment without a score leaves a gap in the points, not a made-up value."""
-    usable = LINE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    first, usable = MARGIN_LEFT + INSET, LINE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - 2 * INSET
     step = usable / max(len(moments) - 1, 1)
-    x = {
-        m: round(MARGIN_LEFT + (i * step if len(moments) > 1 else usable / 2), 1)
-        for i, m in enumerate(moments)
-    }
+    x = {m: round(first + (i * step if len(moments) > 1 else usable / 2), 1) for i, m in enumerate(moments)}
     drawn = []
     for item in series:
         points = [
