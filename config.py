@@ -38,6 +38,21 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 0
+    # A session ends after this long without a request, and in any case this long after login.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Login throttling: this many failures within the window lock the account (or the network
+    # address) for the lock time.
+    LOGIN_MAX_FAILURES_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_ACCOUNT", "5"))
+    LOGIN_MAX_FAILURES_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_ADDRESS", "20"))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    # Roles that must use two-factor authentication; the beheerder can require it of everyone.
+    TWO_FACTOR_ROLES = tuple(
+        r for r in os.environ.get("TWO_FACTOR_ROLES", "projectgroep,beheerder").split(",") if r
+    )
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none, use the peer).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # The address people use to reach the app; links in e-mails and calendar entries start with it.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -71,6 +86,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     DEMO_MODE = True
+    # Tests log users in with their password alone; the two-factor tests switch this on themselves.
+    TWO_FACTOR_ROLES = ()
 
 
 class ProductionConfig(Config):

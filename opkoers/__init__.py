@@ -2,14 +2,27 @@
 
 import os
 import uuid
+from urllib.parse import urlsplit
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
@@ -30,6 +43,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if config_name == "production":
         ProductionConfig.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
@@ -92,21 +108,37 @@ def _sqlite_begin(conn):
 def _configure_login() -> None:
     from flask_babel import lazy_gettext as _l
 
-    from .models import User
+    from .services import accounts
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Log in om verder te gaan.")
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        uid, _, token = user_id.partition(":")
-        if not uid.isdigit() or not token:
-            return None
-        user = db.session.get(User, int(uid))
-        if user is None or not user.active or not user.organisation.active or user.session_token != token:
-            return None
+        user, ended = accounts.session_user(user_id, session.get("sid"))
+        if ended:
+            g.session_ended = ended
         return user
+
+    @login_manager.unauthorized_handler
+    def to_login():
+        """To the login page, with the page to come back to. An htmx request gets the whole page
+        sent there (HX-Redirect), never a login form inside a fragment."""
+        ended = g.pop("session_ended", None)
+        if ended:
+            g.keep_trail_on_refusal = True  # the ended session and its trail entry stay recorded
+        messages = {
+            "idle": _l("U bent uitgelogd omdat u een tijd niets heeft gedaan. Log opnieuw in."),
+            "absolute": _l("U was lang ingelogd. Log voor de veiligheid opnieuw in."),
+        }
+        flash(messages.get(ended, _l("Log in om verder te gaan.")), "info")
+        page = request.headers.get("HX-Current-URL") if htmx else request.url
+        parts = urlsplit(page or "")
+        back = parts.path + (f"?{parts.query}" if parts.query else "")
+        target = url_for("auth.login", next=back if parts.path not in ("", "/login") else None)
+        if htmx:
+            return Response(status=401, headers={"HX-Redirect": target})
+        return redirect(target)
 
 
 CSP = (
@@ -116,9 +148,30 @@ CSP = (
 )
 
 
+# Pages someone who must set up two-factor authentication can still reach.
+SETUP_ENDPOINTS = frozenset({"account.two_factor", "auth.logout", "main.set_language", "static"})
+
+
 def _register_request_hooks(app: Flask) -> None:
+    from .services import accounts
+
+    @app.before_request
+    def two_factor_first():
+        """Whoever must use two-factor authentication and has not set it up, does that first."""
+        user = current_user
+        if (
+            user.is_authenticated
+            and not user.has_two_factor
+            and request.endpoint not in SETUP_ENDPOINTS
+            and accounts.two_factor_required(user)
+        ):
+            target = url_for("account.two_factor")
+            return Response(status=401, headers={"HX-Redirect": target}) if htmx else redirect(target)
+        return None
+
     @app.after_request
     def secure_and_commit(response):
+        """Security headers on every answer, then the one commit (or rollback) of the request."""
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
@@ -129,7 +182,7 @@ def _register_request_hooks(app: Flask) -> None:
         if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # The request commits once, after the view succeeded; any error rolls everything back.
-        if response.status_code < 400:
+        if response.status_code < 400 or g.get("keep_trail_on_refusal"):
             db.session.commit()
         else:
             db.session.rollback()

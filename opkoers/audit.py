@@ -32,7 +32,20 @@ def snapshot(obj, fields) -> dict:
     return {f: [None, _plain(getattr(obj, f))] for f in fields}
 
 
-def record(actor, action: str, entity, changes: dict | None = None, case_id: int | None = None) -> None:
+def remote_address() -> str:
+    """Where the current request comes from ('' outside a request, such as in the scheduler)."""
+    return (request.remote_addr or "")[:64] if has_request_context() else ""
+
+
+def record(
+    actor,
+    action: str,
+    entity,
+    changes: dict | None = None,
+    case_id: int | None = None,
+    *,
+    entity_type: str | None = None,
+) -> None:
     """Write one audit entry for a change made by actor (a User or None for the system)."""
     db.session.flush()  # entity ids are known from here on
     db.session.add(
@@ -40,10 +53,11 @@ def record(actor, action: str, entity, changes: dict | None = None, case_id: int
             user_id=getattr(actor, "id", None),
             user_name=getattr(actor, "name", "systeem"),
             action=action,
-            entity_type=type(entity).__name__,
+            entity_type=entity_type or type(entity).__name__,
             entity_id=getattr(entity, "id", None),
             case_id=case_id,
             changes=changes or {},
+            remote_addr=remote_address(),
         )
     )
 
@@ -61,6 +75,6 @@ def log_access(case, what: str, action: str = "view") -> None:
             case_id=case.id,
             action=action,
             what=what,
-            remote_addr=(request.remote_addr or "") if has_request_context() else "",
+            remote_addr=remote_address(),
         )
     )

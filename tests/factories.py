@@ -26,7 +26,6 @@ from opkoers.models import (
 from opkoers.passwords import hash_password
 from opkoers.reference import DEFAULT_HANDOVER_POINTS, DEFAULT_LIFE_DOMAINS, DEFAULT_SELF_RELIANCE_THEMES
 from opkoers.services import meetings
-from opkoers.services.accounts import new_session_token
 from opkoers.services.meetings import Participant
 from opkoers.timeutil import local_today
 
@@ -58,7 +57,6 @@ class Factory:
             role=role,
             organisation=organisation or self.organisation(),
             password_hash=_PASSWORD_HASH,
-            session_token=new_session_token(),
             **kw,
         )
         db.session.add(user)

@@ -63,6 +63,14 @@ def edit(projectgroep: int) -> dict:
 MATRIX: dict[str, dict[str, dict]] = {
     "auth.login": {"GET": expect(200, 302, 302, 302, 302, 302, 302), "POST": expect(422, *[302] * 6)},
     "auth.logout": {"GET": NO_GET, "POST": REDIRECT | {"anonymous": 302}},
+    # The second login step exists only between a right password and the code: else to the login page.
+    "auth.code": {"GET": REDIRECT, "POST": REDIRECT},
+    "account.index": {"GET": LOGGED_IN},
+    "account.password": {"GET": NO_GET, "POST": expect(302, *[422] * 6)},
+    "account.end_other_sessions": {"GET": NO_GET, "POST": REDIRECT},
+    "account.two_factor": {"GET": LOGGED_IN, "POST": expect(302, *[422] * 6)},
+    "account.recovery_codes": {"GET": NO_GET, "POST": expect(302, *[422] * 6)},
+    "account.two_factor_off": {"GET": NO_GET, "POST": expect(302, *[422] * 6)},
     "main.home": {"GET": REDIRECT},
     "main.dashboard": {"GET": LOGGED_IN},
     "main.healthz": {"GET": EVERYONE},

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 from opkoers.domain import RuleViolation
 from opkoers.extensions import db
 from opkoers.messages import rule_message
-from opkoers.models import AuditEntry, LifeDomain, Neighbourhood, Organisation, User
+from opkoers.models import AuditEntry, LifeDomain, Neighbourhood, Organisation, User, UserSession
 from opkoers.passwords import verify_password
 from opkoers.services import admin
 
@@ -23,6 +23,12 @@ def _entries(action: str) -> list[AuditEntry]:
     return db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
     ).all()
+
+
+def _open_sessions(user) -> int:
+    return db.session.scalar(
+        select(func.count()).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    )
 
 
 def _refused(expected: str, call, /, *args, **kwargs) -> None:
@@ -170,11 +176,10 @@ def test_create_user_stores_lowercase_email_and_a_hash_but_no_secret_in_the_trai
 
     assert user.email == "piet.pro@example.test"
     assert verify_password(user.password_hash, NEW_PASSWORD)
-    assert user.session_token
     (entry,) = _entries("user_created")
     assert entry.changes["email"] == [None, "piet.pro@example.test"]
     assert entry.changes["password"] == [None, "***"]
-    assert user.password_hash not in str(entry.changes) and user.session_token not in str(entry.changes)
+    assert user.password_hash not in str(entry.changes)
 
 
 @pytest.mark.parametrize(
@@ -211,17 +216,19 @@ def test_new_password_ends_sessions_and_stays_out_of_the_trail(app, beheerder, f
     user = factory.user("professional")
     db.session.commit()
     their_client = login(user)
-    old_hash, old_token = user.password_hash, user.session_token
+    old_hash = user.password_hash
+    assert _open_sessions(user) == 1
 
     admin.update_user(beheerder, user, user.version, **_user_values(user), password=NEW_PASSWORD)
     db.session.commit()
 
     assert verify_password(user.password_hash, NEW_PASSWORD)
-    assert user.session_token != old_token
+    assert _open_sessions(user) == 0
     (entry,) = _entries("user_updated")
     assert entry.changes == {"password": ["***", "***"]}
-    for secret in (old_hash, user.password_hash, old_token, user.session_token):
+    for secret in (old_hash, user.password_hash):
         assert secret not in str(entry.changes)
+    assert _entries("sessions_ended")[0].changes["reason"] == [None, "password"]
     response = their_client.get("/start")
     assert response.status_code == 302 and response.location.startswith("/login")
 
@@ -240,11 +247,13 @@ def test_deactivating_a_user_ends_their_sessions(app, beheerder, factory, login)
     assert _entries("user_updated")[0].changes == {"active": [True, False]}
 
 
-def test_other_changes_keep_the_session(app, beheerder, factory):
+def test_other_changes_keep_the_session(app, beheerder, factory, login):
     user = factory.user("professional")
-    token = user.session_token
+    db.session.commit()
+    their_client = login(user)
     admin.update_user(beheerder, user, user.version, **_user_values(user, name="Andere Naam"))
-    assert user.session_token == token
+    db.session.commit()
+    assert _open_sessions(user) == 1 and their_client.get("/start").status_code == 200
 
 
 def test_a_beheerder_cannot_deactivate_themselves(app, beheerder):
@@ -601,7 +610,7 @@ def test_a_failed_user_edit_writes_nothing(app, factory, admin_client):
     user = factory.user("professional", name="Blijft Zo", email="blijft@example.test")
     factory.user("professional", email="bezet@example.test")
     db.session.commit()
-    token, audit_before = user.session_token, _count(AuditEntry)
+    old_hash, audit_before = user.password_hash, _count(AuditEntry)
 
     response = _post_user(
         admin_client, user, name="Andere Naam", email="bezet@example.test", active="", password=NEW_PASSWORD
@@ -609,7 +618,7 @@ def test_a_failed_user_edit_writes_nothing(app, factory, admin_client):
 
     assert response.status_code == 422
     db.session.expire_all()
-    assert user.name == "Blijft Zo" and user.active and user.session_token == token
+    assert user.name == "Blijft Zo" and user.active and user.password_hash == old_hash
     assert _count(AuditEntry) == audit_before
 
 

@@ -11,7 +11,7 @@ from opkoers.passwords import verify_password
 
 from .factories import Factory
 
-NEUTRAL = "Het e-mailadres of het wachtwoord klopt niet."
+NEUTRAL = "Inloggen is niet gelukt. Controleer uw e-mailadres en wachtwoord."
 
 
 def test_login_and_logout(client, factory):

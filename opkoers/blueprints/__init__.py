@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from . import (
+        account,
         actions,
         admin,
         auth,
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (
         auth,
+        account,
         main,
         admin,
         cases,

@@ -1,9 +1,9 @@
 """Beheer: the beheerder manages organisations, user accounts, neighbourhoods, life domains, the
 list of rules and the settings."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access
@@ -166,9 +166,8 @@ def user_edit(user_id: int):
     form = _user_form(UserForm, user)
 
     def save(**values):
-        admin.update_user(current_user, user, form.version.data, **values)
-        if user.id == current_user.id:
-            login_user(user)  # a new password ends the other sessions, not this one
+        # A new password ends the user's sessions; for one's own account, not this one.
+        admin.update_user(current_user, user, form.version.data, keep_key=session.get("sid"), **values)
 
     return _save(form, save, _("De gebruiker is opgeslagen."), url_for("admin.users"), **_user_page(user))
 

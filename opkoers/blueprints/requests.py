@@ -2,13 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, request
+from flask import flash, g, redirect, request
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import RuleViolation
 from ..extensions import db
 from ..messages import rule_message
 
+REFUSED = (RuleViolation, StaleDataError)  # a save a rule or a newer copy said no to
 MAX_ID = 2**31 - 1  # ids and page numbers beyond this do not exist (the database could not hold them)
 
 
@@ -30,6 +31,12 @@ def safe_local_path(target: str | None, fallback: str) -> str:
     return target
 
 
+def keep_trail_on_refusal() -> None:
+    """Commit this request even though it answers with an error: a refused login still counts
+    towards the lock and stays in the audit trail (the view changed nothing else)."""
+    g.keep_trail_on_refusal = True
+
+
 def as_rule_violation(refusal: Exception) -> RuleViolation:
     """A refused save as the rule it stands for: a domain rule, or the database saying that someone
     saved first (stale) or at the same moment (conflict)."""
@@ -47,7 +54,7 @@ def submit(form, change, done: str, next_url: str, page):
     try:
         change()
         db.session.flush()
-    except (RuleViolation, StaleDataError) as refusal:
+    except REFUSED as refusal:
         db.session.rollback()
         return page(409, rule_message(as_rule_violation(refusal)))
     flash(done, "success")

@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, IntegerField, PasswordField, Selec
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..labels import choices
-from ..passwords import MAX_LENGTH, MIN_LENGTH
+from .auth import new_password_rules
 from .common import email_checks, optional_id, required, text, version_field
 
 CODE_PATTERN = r"^[a-z][a-z_]*$"
@@ -14,14 +14,6 @@ CODE_PATTERN = r"^[a-z][a-z_]*$"
 
 def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
-
-
-def _password_length():
-    return Length(
-        min=MIN_LENGTH,
-        max=MAX_LENGTH,
-        message=_l("Kies een wachtwoord van %(min)d tot %(max)d tekens."),
-    )
 
 
 class WholeNumberField(IntegerField):
@@ -74,7 +66,7 @@ class UserForm(_AdminForm):
     active = BooleanField(_l("Actief"), default=True)
     password = PasswordField(
         _l("Nieuw wachtwoord"),
-        validators=[Optional(), _password_length()],
+        validators=[Optional(), new_password_rules],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -84,7 +76,7 @@ class NewUserForm(UserForm):
 
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[required(), _password_length()],
+        validators=[required(), new_password_rules],
         render_kw={"autocomplete": "new-password"},
     )
 

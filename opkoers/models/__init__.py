@@ -28,6 +28,7 @@ from .mail import OutboxMessage
 from .meetings import Meeting, MeetingParticipant, MinutesAddendum
 from .notifications import Notification
 from .organisations import FixedContact, LifeDomain, Neighbourhood, Organisation, User
+from .security import LoginThrottle, RecoveryCode, UserSession
 from .settings import Setting
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "Intake",
     "IntakeProblem",
     "LifeDomain",
+    "LoginThrottle",
     "Meeting",
     "MeetingParticipant",
     "MinutesAddendum",
@@ -63,6 +65,7 @@ __all__ = [
     "PilotLightContact",
     "PlanGoal",
     "PlanOfAction",
+    "RecoveryCode",
     "Rule",
     "SchedulerHeartbeat",
     "SelectionStep",
@@ -71,4 +74,5 @@ __all__ = [
     "SelfRelianceTheme",
     "Setting",
     "User",
+    "UserSession",
 ]

@@ -24,6 +24,7 @@ class AuditEntry(db.Model):
     entity_id: Mapped[int | None]
     case_id: Mapped[int | None]
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AccessLogEntry(db.Model):

@@ -51,8 +51,12 @@ class User(UserMixin, Versioned, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    # Changed at logout, password change and deactivation: every older session stops working.
-    session_token: Mapped[str] = mapped_column(String(64))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor authentication: the authenticator app's secret once confirmed, and the last time
+    # step a code was accepted for (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None]
     # The secret in the personal calendar feed's address; a new one revokes the old address.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -60,8 +64,9 @@ class User(UserMixin, Versioned, db.Model):
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def is_active(self) -> bool:

@@ -17,9 +17,7 @@ from ..models import (
     SelfRelianceTheme,
     User,
 )
-from ..passwords import MAX_LENGTH, MIN_LENGTH, hash_password
-from . import check_version
-from .accounts import new_session_token
+from . import accounts, check_version
 
 ORGANISATION_FIELDS = ("name", "kind", "active")
 USER_FIELDS = ("name", "email", "role", "organisation_id", "active")
@@ -56,11 +54,6 @@ def _normal_email(email: str) -> str:
     if not is_email(email):
         raise RuleViolation("invalid_email")
     return email
-
-
-def _check_password(password: str) -> None:
-    if not password or not MIN_LENGTH <= len(password) <= MAX_LENGTH:
-        raise RuleViolation("password_length", min=MIN_LENGTH, max=MAX_LENGTH)
 
 
 def _check_team(team_id: int | None) -> None:
@@ -113,17 +106,9 @@ def create_user(
 ) -> User:
     """Create a user account with a first password."""
     email = _normal_email(email)
-    _check_password(password)
     _refuse_duplicate(User.email, email, "duplicate_email")
-    user = User(
-        name=name,
-        email=email,
-        role=role,
-        organisation_id=organisation_id,
-        active=active,
-        password_hash=hash_password(password),
-        session_token=new_session_token(),
-    )
+    user = User(name=name, email=email, role=role, organisation_id=organisation_id, active=active)
+    accounts.set_password(actor, user, password)
     return _create(actor, "user_created", user, USER_FIELDS, {"password": [None, HIDDEN]})
 
 
@@ -138,8 +123,10 @@ def update_user(
     organisation_id: int,
     active: bool,
     password: str | None = None,
+    keep_key: str | None = None,
 ) -> User:
-    """Change a user account; deactivating it or setting a new password ends its sessions."""
+    """Change a user account; deactivating it or setting a new password ends its sessions (but the
+    session with keep_key: one's own, when changing one's own password)."""
     check_version(user, version)
     if actor is not None and actor.id == user.id and not active:
         raise RuleViolation("cannot_deactivate_self")
@@ -149,8 +136,7 @@ def update_user(
     _refuse_duplicate(User.email, email, "duplicate_email", user.id)
     extra = {}
     if password:
-        _check_password(password)
-        user.password_hash = hash_password(password)
+        accounts.set_password(actor, user, password)
         extra["password"] = [HIDDEN, HIDDEN]
     deactivated = user.active and not active
     values = {
@@ -162,7 +148,7 @@ def update_user(
     }
     _update(actor, "user_updated", user, values, extra)
     if password or deactivated:
-        user.session_token = new_session_token()
+        accounts.end_sessions(actor, user, "password" if password else "deactivated", keep_key)
     return user
 
 
