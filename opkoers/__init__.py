@@ -153,7 +153,14 @@ SETUP_ENDPOINTS = frozenset({"account.two_factor", "auth.logout", "main.set_lang
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from . import audit
     from .services import accounts
+
+    @app.before_request
+    def fresh_request_state():
+        """Nothing of an earlier request on `g` (tests keep one app context across requests)."""
+        g.keep_trail_on_refusal = False
+        audit.start_request()
 
     @app.before_request
     def two_factor_first():
@@ -186,6 +193,7 @@ def _register_request_hooks(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
+            audit.keep_access_rows_of_failed_request(response.status_code)
         return response
 
 

@@ -9,8 +9,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import exists, false, select, true
-from sqlalchemy.orm import contains_eager
 
+from . import audit
 from .extensions import db
 from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.close": frozenset({"projectgroep"}),
     "follow_up.list": frozenset({"projectgroep", "professional", "buurtteam"}),
     "impact.report": frozenset({"projectgroep"}),
+    # The client asks the project group: who looked at my file, what do you keep about me.
+    "privacy": frozenset({"projectgroep"}),
 }
 
 
@@ -107,26 +109,47 @@ def case_visible_to_user_column():
     return (User.role == "projectgroep") | outside_group
 
 
+def covering_consent_id(case_id: int, organisation_id: int) -> int | None:
+    """The valid consent that lets this organisation see this case (the most recently signed)."""
+    today = local_today()
+    return db.session.scalar(
+        select(Consent.id)
+        .join(consent_organisation, consent_organisation.c.consent_id == Consent.id)
+        .where(
+            Consent.case_id == case_id,
+            Consent.withdrawn_at.is_(None),
+            Consent.signed_on <= today,
+            Consent.valid_until >= today,
+            consent_organisation.c.organisation_id == organisation_id,
+        )
+        .order_by(Consent.signed_on.desc(), Consent.id.desc())
+        .limit(1)
+    )
+
+
 def case_or_404(case_id: int, user=None) -> Case:
-    """Load a case the user may see, or answer 404 as if it did not exist."""
+    """Load a case the user may see, or answer 404 as if it did not exist. Either way the access log
+    gets a row: what the user opened, changed or printed, on what basis; or that they were refused."""
     user = user or current_user
     case = db.session.scalar(select(Case).where(Case.id == case_id, visible_cases(user)))
     if case is None:
+        client_id = db.session.scalar(select(Case.client_id).where(Case.id == case_id))
+        if client_id is not None and user.is_authenticated:
+            audit.log_refused(user, case_id, client_id)
         abort(404)
+    if user.role == "projectgroep":
+        audit.log_access(user, case, "mandate", None)
+    else:
+        audit.log_access(user, case, "consent", covering_consent_id(case.id, user.organisation_id))
     return case
 
 
 def meeting_or_404(meeting_id: int, user=None) -> Meeting:
     """A meeting of a case the user may see; otherwise 404, as if it did not exist."""
-    user = user or current_user
-    meeting = db.session.scalar(
-        select(Meeting)
-        .join(Meeting.case)
-        .where(Meeting.id == meeting_id, visible_cases(user))
-        .options(contains_eager(Meeting.case))
-    )
+    meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         abort(404)
+    case_or_404(meeting.case_id, user)
     return meeting
 
 

@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 
-from flask import has_request_context, request
-from flask_login import current_user
+from flask import g, has_request_context, request
+from sqlalchemy import insert
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 from .models import AccessLogEntry, AuditEntry
+from .models.base import utcnow
 
 
 def _plain(value):
@@ -62,19 +64,106 @@ def record(
     )
 
 
-def log_access(case, what: str, action: str = "view") -> None:
-    """Write an access-log row for the current user looking at (or printing) a client's data."""
-    user = current_user
-    db.session.add(
-        AccessLogEntry(
-            user_id=user.id,
-            user_name=user.name,
-            organisation_name=user.organisation.name,
-            role=user.role,
-            client_id=case.client_id,
-            case_id=case.id,
-            action=action,
-            what=what,
-            remote_addr=remote_address(),
-        )
-    )
+# How a request touches a client's data, when it is not plainly viewing (GET) or changing (POST).
+ACTION_BY_ENDPOINT = {
+    "documents.intake_report": "print",
+    "documents.contract": "print",
+    "documents.consent": "print",
+    "documents.consent_form": "print",
+    "documents.plan": "print",
+    "handover.printable": "print",
+    "follow_up.closing_letter": "print",
+    "deviations.decision_document": "print",
+    "meetings.preparation": "print",
+    "meetings.ics": "download",
+    "feed.calendar": "download",
+    "privacy.export_document": "export",
+    "privacy.export_json": "export",
+    "budget.overview_csv": "export",
+    "deviations.register_csv": "export",
+    "impact.report_csv": "export",
+}
+
+
+def request_action() -> str:
+    """What the current request does with the data it shows: view, change, print, export, download."""
+    if not has_request_context():
+        return "view"
+    if request.method not in ("GET", "HEAD"):
+        return "change"
+    return ACTION_BY_ENDPOINT.get(request.endpoint or "", "view")
+
+
+def _row(user, action: str, **values) -> dict:
+    return {
+        "at": utcnow(),
+        "user_id": user.id,
+        "user_name": user.name,
+        "organisation_id": user.organisation_id,
+        "organisation_name": user.organisation.name,
+        "role": user.role,
+        "action": action,
+        "what": (request.endpoint or "") if has_request_context() else "",
+        "remote_addr": remote_address(),
+        "outcome": "allowed",
+    } | values
+
+
+def start_request() -> None:
+    """Each request starts with an empty list of the access-log rows it wrote."""
+    g.access_rows = []
+
+
+class AccessLogUnavailable(RuntimeError):
+    """The access log could not be written: the request fails (fail closed), nothing is shown."""
+
+
+def _write(rows: list[dict]) -> None:
+    try:
+        db.session.execute(insert(AccessLogEntry), rows)
+    except DBAPIError as error:
+        raise AccessLogUnavailable("the access log could not be written") from error
+    g.access_rows.extend(rows)
+
+
+def log_access(user, case, basis: str, consent_id: int | None) -> None:
+    """An access-log row for a user opening, changing, printing or downloading one client's data
+    (once per case and request). Written at once: when the log cannot be written, the request fails
+    before any data is shown."""
+    action = request_action()
+    if any(r["case_id"] == case.id and r["action"] == action for r in g.access_rows):
+        return
+    row = _row(user, action, client_id=case.client_id, case_id=case.id, basis=basis, consent_id=consent_id)
+    _write([row])
+
+
+def log_list(user, cases) -> None:
+    """One access-log row per client a list page shows (its name, and what the list says of them)."""
+    seen = {(c.id, c.client_id) for c in cases}
+    basis = "mandate" if user.role == "projectgroep" else "consent"
+    rows = [_row(user, "list", case_id=i, client_id=c, basis=basis) for i, c in sorted(seen)]
+    if rows:
+        _write(rows)
+
+
+def log_export(user) -> None:
+    """An access-log row for an export or download that names no client (counts, an anonymised
+    register, a calendar of case numbers): who took it, when, from where."""
+    _write([_row(user, request_action())])
+
+
+def log_refused(user, case_id: int, client_id: int) -> None:
+    """Someone asked for a client's data they may not see. The row is written when the request
+    ends (after its own changes were rolled back), like every row of a request that failed."""
+    g.access_rows.append(_row(user, request_action(), case_id=case_id, client_id=client_id, outcome="denied"))
+
+
+def keep_access_rows_of_failed_request(status: int) -> None:
+    """After a failed request was rolled back: its access-log rows are written all the same — what the
+    user tried to see, and (for a refused change that shows the form again) what they saw."""
+    rows = g.get("access_rows") or []
+    if status in (403, 404):  # nothing was shown
+        rows = [r for r in rows if r["outcome"] == "denied"]
+    if rows:
+        db.session.execute(insert(AccessLogEntry), rows)
+        db.session.commit()

@@ -463,6 +463,61 @@ LABELS = {
     },
 }
 
+LABELS |= {
+    "access_action": {
+        "view": _l("Bekeken"),
+        "list": _l("In een lijst gezien"),
+        "change": _l("Gewijzigd"),
+        "print": _l("Afgedrukt"),
+        "export": _l("Geëxporteerd"),
+        "download": _l("Gedownload"),
+    },
+    "access_outcome": {"allowed": _l("Toegestaan"), "denied": _l("Geweigerd")},
+    # What was opened, by page (endpoint) or, when not named here, by part of the app (blueprint).
+    "access_what": {
+        "cases.detail": _l("Het dossier"),
+        "cases.history": _l("De geschiedenis van het dossier"),
+        "cases.index": _l("De lijst van trajecten"),
+        "main.dashboard": _l("De startpagina"),
+        "actions.mine": _l("De lijst 'Mijn acties'"),
+        "meetings.mine": _l("De agenda"),
+        "meetings.everything": _l("De agenda"),
+        "handover.inbox": _l("De lijst van overdrachten"),
+        "follow_up.index": _l("De lijst voor nazorg"),
+        "documents.intake_report": _l("Het intakeverslag"),
+        "documents.contract": _l("Het contract"),
+        "documents.consent": _l("De machtiging"),
+        "documents.consent_form": _l("Het formulier voor de machtiging"),
+        "documents.plan": _l("Het plan van aanpak"),
+        "meetings.preparation": _l("De voorbereiding van een bijeenkomst"),
+        "meetings.ics": _l("Een agenda-afspraak"),
+        "handover.printable": _l("Het overdrachtsdocument"),
+        "follow_up.closing_letter": _l("De brief bij het afsluiten"),
+        "deviations.decision_document": _l("Een besluit over een afwijking"),
+        "privacy.access_report": _l("Dit overzicht: wie keek in het dossier"),
+        "privacy.export_document": _l("Alle gegevens (inzage)"),
+        "privacy.export_json": _l("Alle gegevens (inzage, als bestand)"),
+    },
+    "access_area": {
+        "cases": _l("Het dossier"),
+        "actions": _l("Een actie"),
+        "meetings": _l("Een bijeenkomst"),
+        "budget": _l("Het budget"),
+        "deviations": _l("Een afwijking van een regel"),
+        "handover": _l("De warme overdracht"),
+        "follow_up": _l("Nazorg en afsluiting"),
+        "documents": _l("Een document"),
+        "privacy": _l("Privacy"),
+    },
+}
+
+
+def access_what(endpoint: str) -> str:
+    """What an access-log row says was opened, in words."""
+    if endpoint in LABELS["access_what"]:
+        return label("access_what", endpoint)
+    return label("access_area", endpoint.partition(".")[0])
+
 
 def label(kind: str, code) -> str:
     """The display name of a stored code; an unknown code is shown as it is."""

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from . import access, charts
 from .domain.actions import is_overdue
-from .labels import label
+from .labels import access_what, label
 from .messages import money
 from .services import notifications
 from .services.cases import REFERENCE_FIELDS
@@ -115,6 +115,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["audit_field"] = _audit_field
     app.jinja_env.globals.update(
         label=label,
+        access_what=access_what,
         can=access.can,
         can_update_action=access.can_update_action,
         can_follow_up=access.can_follow_up,

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from opkoers import create_app
 from opkoers.extensions import db
+from opkoers.models.audit import LOG_GUARD_TRIGGERS, log_guard_ddl
 
 from .factories import Factory
 
@@ -72,13 +73,21 @@ def _database_url(backend: str) -> str:
 
 
 def _empty_all_tables() -> None:
+    """Between tests: every table empty again, the append-only trails too (their guards step aside
+    for this, and only this)."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text("SET session_replication_role = replica"))  # triggers off, this session
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.execute(text("SET session_replication_role = DEFAULT"))
     else:
+        for _, trigger in LOG_GUARD_TRIGGERS:
+            db.session.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
         for table in tables:
             db.session.execute(table.delete())
+        for statement in log_guard_ddl("sqlite"):
+            db.session.connection().exec_driver_sql(statement)
     db.session.commit()
 
 

@@ -307,18 +307,27 @@ def test_case_page_writes_the_access_log(login, factory):
     assert client.get(case_url(case)).status_code == 200
     assert client.get(case_url(case, "/geschiedenis")).status_code == 200
     entries = db.session.scalars(select(AccessLogEntry).order_by(AccessLogEntry.id)).all()
-    assert [(e.what, e.action) for e in entries] == [("case_page", "view"), ("history", "view")]
+    assert [(e.what, e.action) for e in entries] == [("cases.detail", "view"), ("cases.history", "view")]
     first = entries[0]
     assert (first.user_id, first.user_name, first.role) == (pro.id, "Paul Professional", "professional")
     assert (first.organisation_name, first.client_id, first.case_id) == ("Gemeente", case.client_id, case.id)
+    assert (first.organisation_id, first.outcome, first.basis) == (gemeente.id, "allowed", "consent")
+    assert first.consent_id == db.session.scalar(select(Consent.id).where(Consent.case_id == case.id))
+    assert first.remote_addr == "127.0.0.1" and first.at.tzinfo is not None
 
 
-def test_a_refused_view_writes_no_access_log(login, factory):
+def test_a_refused_view_is_logged_as_denied(login, factory):
     pro = factory.user("professional")
     case = factory.case()
     db.session.commit()
     assert login(pro).get(case_url(case)).status_code == 404
-    assert db.session.scalar(select(func.count()).select_from(AccessLogEntry)) == 0
+    (entry,) = db.session.scalars(select(AccessLogEntry)).all()
+    assert (entry.outcome, entry.user_id, entry.client_id, entry.consent_id) == (
+        "denied",
+        pro.id,
+        case.client_id,
+        None,
+    )
 
 
 def test_professional_sees_the_case_but_no_edit_buttons(login, factory):
@@ -931,8 +940,12 @@ def test_opening_an_edit_form_is_in_the_access_log(login, factory):
     case = factory.case("referred")
     client = login(factory.user("projectgroep"))
     assert client.get(f"/trajecten/{case.id}/aanmelding").status_code == 200
-    actions = db.session.scalars(select(AccessLogEntry.what).where(AccessLogEntry.case_id == case.id)).all()
-    assert actions == ["edit:referral"]
+    rows = db.session.execute(
+        select(AccessLogEntry.what, AccessLogEntry.action, AccessLogEntry.basis).where(
+            AccessLogEntry.case_id == case.id
+        )
+    ).all()
+    assert rows == [("cases.referral", "view", "mandate")]
 
 
 def test_the_case_page_says_who_is_involved_but_cannot_see_it(login, factory):

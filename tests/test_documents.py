@@ -297,17 +297,20 @@ def test_every_print_writes_an_access_log_row(full_case, pg_user, login):
     rows = db.session.scalars(
         select(AccessLogEntry).where(AccessLogEntry.case_id == full_case.id, AccessLogEntry.action == "print")
     ).all()
-    assert sorted(r.what for r in rows) == sorted(f"print:{w}" for w in urls)
+    assert sorted(r.what for r in rows) == sorted(f"documents.{w}" for w in urls)
     assert {r.user_id for r in rows} == {pg_user.id}
     assert {r.client_id for r in rows} == {full_case.client_id}
 
 
-def test_no_access_log_row_when_refused(factory, login):
+def test_a_refused_print_is_logged_as_denied(factory, login):
     pro = factory.user("professional")
     case = factory.case(status="in_progress", consent_organisations=[factory.organisation()])
     db.session.commit()
-    login(pro).get(_url(case, "plan"))
-    assert db.session.scalars(select(AccessLogEntry).where(AccessLogEntry.case_id == case.id)).all() == []
+    assert login(pro).get(_url(case, "plan")).status_code == 404
+    rows = db.session.execute(
+        select(AccessLogEntry.action, AccessLogEntry.outcome).where(AccessLogEntry.case_id == case.id)
+    ).all()
+    assert rows == [("print", "denied")]
 
 
 # ---------------------------------------------------------------- safety and efficiency
@@ -374,4 +377,4 @@ def test_a_blank_consent_form_to_sign_before_it_is_recorded(login, factory):
     assert "Tekent Straks" in html and "☐ Woningcorporatie Viveste" in html
     assert "Zet een kruisje bij elke organisatie" in html
     logged = db.session.scalars(select(AccessLogEntry.what).where(AccessLogEntry.case_id == case.id)).all()
-    assert logged == ["print:consent_form"]
+    assert logged == ["documents.consent_form"]

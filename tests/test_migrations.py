@@ -1,5 +1,6 @@
 """The Alembic migrations build the schema the models describe, and go back down cleanly."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -13,8 +14,18 @@ from sqlalchemy.engine import make_url
 from opkoers import create_app
 from opkoers.extensions import db
 from opkoers.models import LifeDomain
+from opkoers.models.audit import log_guard_ddl
 
 from .conftest import PG_HELP, _worker, pg_base_url
+
+
+def _triggers(conn) -> set[str]:
+    if conn.dialect.name == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return set(conn.execute(text(query)).scalars())
+
 
 MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
 
@@ -55,6 +66,10 @@ def test_upgrade_downgrade_upgrade_matches_models(empty_database_url):
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            triggers = _triggers(conn)
         assert diff == [], f"models and migrations differ: {diff}"
+        statements = log_guard_ddl(db.engine.dialect.name)
+        expected = {m[1] for s in statements if (m := re.match(r"CREATE TRIGGER (\w+)", s))}
+        assert triggers == expected, "the migrations install other log guards than the models"
         db.session.remove()
         db.engine.dispose()

@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         meetings,
         notifications,
+        privacy,
     )
 
     for module in (
@@ -38,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         handover,
         follow_up,
         impact,
+        privacy,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(meetings.feed_bp)

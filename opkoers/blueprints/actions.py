@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, audit
 from ..domain import RuleViolation
 from ..extensions import db, htmx
 from ..forms.actions import ActionNoteForm, ActionStatusForm
@@ -24,6 +24,7 @@ def mine():
     show = request.args.get("toon", "open")
     show = show if show in actions.FILTERS else "open"
     page = actions.my_actions(current_user, show, number_arg("page", 1), current_app.config["CASES_PER_PAGE"])
+    audit.log_list(current_user, (a.case for a in page.items))
     return render_template("actions/mine.html", page=page, show=show)
 
 

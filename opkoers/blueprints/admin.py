@@ -1,7 +1,7 @@
 """Beheer: the beheerder manages organisations, user accounts, neighbourhoods, life domains, the
 list of rules and the settings."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +18,7 @@ from ..forms.admin import (
     OrganisationForm,
     PilotLightSettingForm,
     RuleForm,
+    SecurityForm,
     ThemeForm,
     UserForm,
 )
@@ -25,8 +26,9 @@ from ..forms.budget import DefaultBudgetForm
 from ..messages import rule_message
 from ..models import HandoverPoint, LifeDomain, Neighbourhood, Organisation, Rule, SelfRelianceTheme, User
 from ..passwords import MIN_LENGTH
-from ..services import admin, budget, closing, dashboard, deviations, self_reliance
-from .requests import number_arg
+from ..services import accounts, admin, budget, closing, dashboard, deviations, self_reliance
+from ..services import settings as app_settings
+from .requests import number_arg, safe_local_path
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -479,6 +481,102 @@ def pilot_light_setting():
             "months": _(
                 "Hele maanden na het afsluiten, gescheiden door komma's, binnen het eerste jaar. "
                 "Bijvoorbeeld: 3, 6, 12."
+            )
+        },
+    )
+
+
+# ---------------------------------------------------------------- access review and security
+
+
+@bp.get("/toegang")
+@login_required
+@access.require("admin")
+def access_review():
+    """Per account: organisation, role, last login, what it can reach now; and the buttons to end its
+    sessions, reset its two-factor authentication or switch it off."""
+    organisation_id = number_arg("organisatie")
+    users, reach = admin.access_review(number_arg("page", 1), USERS_PER_PAGE, organisation_id)
+    return render_template(
+        "admin/access_review.html",
+        page=users,
+        reach=reach,
+        organisations=admin.list_organisations(),
+        organisation_id=organisation_id,
+        required_roles=current_app.config["TWO_FACTOR_ROLES"],
+    )
+
+
+def _back_to_review():
+    return redirect(safe_local_path(request.form.get("next"), url_for("admin.access_review")))
+
+
+def _account_step(user_id: int, change, done: str):
+    user = db.get_or_404(User, user_id)
+    try:
+        change(user)
+    except RuleViolation as refusal:
+        db.session.rollback()
+        flash(rule_message(refusal), "error")
+    else:
+        flash(done % {"name": user.name}, "success")
+    return _back_to_review()
+
+
+@bp.post("/gebruikers/<int:user_id>/sessies-beeindigen")
+@login_required
+@access.require("admin")
+def user_end_sessions(user_id: int):
+    return _account_step(
+        user_id,
+        lambda user: accounts.end_sessions(current_user, user, "admin", keep_key=session.get("sid")),
+        _("%(name)s is overal uitgelogd."),
+    )
+
+
+@bp.post("/gebruikers/<int:user_id>/tweestapsverificatie-opnieuw")
+@login_required
+@access.require("admin")
+def user_reset_two_factor(user_id: int):
+    return _account_step(
+        user_id,
+        lambda user: accounts.reset_two_factor(current_user, user),
+        _("%(name)s stelt tweestapsverificatie opnieuw in bij de volgende keer inloggen."),
+    )
+
+
+@bp.post("/gebruikers/<int:user_id>/uitzetten")
+@login_required
+@access.require("admin")
+def user_deactivate(user_id: int):
+    return _account_step(
+        user_id,
+        lambda user: admin.deactivate_user(current_user, user),
+        _("Het account van %(name)s staat uit. Alle sessies zijn beëindigd."),
+    )
+
+
+@bp.route("/beveiliging", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def security():
+    form = SecurityForm()
+    if request.method == "GET":
+        form.version.data = app_settings.version(accounts.TWO_FACTOR_EVERYONE)
+        form.two_factor_everyone.data = app_settings.value(accounts.TWO_FACTOR_EVERYONE, "0") == "1"
+    return _save(
+        form,
+        lambda two_factor_everyone: accounts.require_two_factor_for_everyone(
+            current_user, two_factor_everyone, form.version.data
+        ),
+        _("De instelling is opgeslagen."),
+        url_for("admin.access_review"),
+        title=_("Beveiliging"),
+        parent=(_("Toegang"), url_for("admin.access_review")),
+        hints={
+            "two_factor_everyone": _(
+                "Voor de projectgroep en de beheerder is tweestapsverificatie altijd verplicht. "
+                "Zet dit aan om het ook te vragen van professionals en buurtteams."
             )
         },
     )

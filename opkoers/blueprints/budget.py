@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from .. import access, idempotency
-from ..audit import log_access
+from .. import access, audit, idempotency
 from ..domain import RuleViolation
 from ..exports import csv_response
 from ..extensions import db
@@ -60,7 +59,6 @@ def _save(case, form, form_kind: str, change, success: str, **context):
     url = url_for("cases.detail", case_id=case.id, _anchor="section-budget")
     if request.method == "GET":
         form.form_token.data = idempotency.new_token()
-        log_access(case, f"edit:{form_kind}")
         return _form_page(case, form, form_kind, 200, **context)
     if not form.validate_on_submit():
         return _form_page(case, form, form_kind, 422, **context)
@@ -195,6 +193,7 @@ def overview():
 def overview_csv():
     """The overview as CSV (by category and by month; amounts in euros with a decimal comma)."""
     _overview_guard()
+    audit.log_export(current_user)
     data = budget.overview()
     totals = data["totals"]
     rows = [

@@ -9,8 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, idempotency
-from ..audit import log_access
+from .. import access, audit, idempotency
 from ..domain import RuleViolation
 from ..domain.case_status import check_intake_open
 from ..domain.consent import one_year_after
@@ -67,6 +66,7 @@ def index():
     page = cases.list_cases(
         current_user, filters, number_arg("page", 1), current_app.config["CASES_PER_PAGE"]
     )
+    audit.log_list(current_user, page.items)
     args = {k: v for k in ("q", "status", "wijk", "crisis") if (v := request.args.get(k))}
     context = {"page": page, "filters": filters, "args": args, "neighbourhoods": lookups.neighbourhoods()}
     if _in_place() and htmx.target == "case-results":
@@ -113,7 +113,6 @@ def new():
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     case = access.case_or_404(case_id)
-    log_access(case, "case_page")
     context = cases.case_page(case, current_app.config["HISTORY_ON_CASE_PAGE"])
     return render_template("cases/detail.html", case=case, **context)
 
@@ -121,7 +120,6 @@ def detail(case_id: int):
 @bp.get("/<int:case_id>/geschiedenis")
 def history(case_id: int):
     case = access.case_or_404(case_id)
-    log_access(case, "history")
     page = cases.history(case, number_arg("page", 1), 50)
     return render_template(
         "cases/history.html", case=case, page=page, history_names=cases.history_names(page.items)
@@ -150,8 +148,6 @@ def _form(case, form_name: str, section: str | None, status: int, message: str |
         section=section or form_name,
         form_template=f"cases/_form_{form_name}.html",
     )
-    if request.method == "GET":  # an edit form shows the client's data too
-        log_access(case, f"edit:{form_name}")
     if _in_place():
         return render_template("cases/_form_frame.html", **context), status
     return render_template("cases/edit.html", **context), status

@@ -9,8 +9,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, idempotency
-from ..audit import log_access
+from .. import access, audit, idempotency
 from ..domain import RuleViolation
 from ..domain.deviations import CORRECTION, WITHDRAWAL
 from ..exports import csv_response
@@ -83,7 +82,6 @@ def _submit(case, form, template: str, change, replaces=None):
     """GET: the empty form; POST: validate, save once per form, go to the new deviation."""
     if request.method == "GET":
         form.form_token.data = idempotency.new_token()
-        log_access(case, "edit:deviation")
         return _propose_page(case, form, template, 200, replaces=replaces)
     if not form.validate_on_submit():
         return _propose_page(case, form, template, 422, replaces=replaces)
@@ -237,7 +235,6 @@ def _step(deviation_id: int, form_name: str, form_class, change, success: str):
 @bp.get("/afwijkingen/<int:deviation_id>")
 def detail(deviation_id: int):
     deviation = access.case_record_or_404(Deviation, deviation_id)
-    log_access(deviation.case, "deviation")
     return _detail(deviation)
 
 
@@ -285,7 +282,6 @@ def outcome(deviation_id: int):
 @bp.get("/afwijkingen/<int:deviation_id>/besluit")
 def decision_document(deviation_id: int):
     deviation = access.case_record_or_404(Deviation, deviation_id)
-    log_access(deviation.case, "print:deviation", action="print")
     return render_template("deviations/decision.html", deviation=deviation, case=deviation.case)
 
 
@@ -306,6 +302,7 @@ def register():
 @bp.get("/register.csv")
 def register_csv():
     _register_guard()
+    audit.log_export(current_user)
     header = [
         _("Soort regel"),
         _("Regel"),

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from .. import access
-from ..audit import log_access
 from ..domain.decision_tree import CRITERIA, evaluate
 from ..services import cases, lookups
 
@@ -19,7 +18,6 @@ bp = Blueprint("documents", __name__, url_prefix="/trajecten/<int:case_id>/afdru
 def _case(case_id: int, what: str):
     """The case (404 when the user may not see it), logged as printed."""
     case = access.case_or_404(case_id)
-    log_access(case, f"print:{what}", action="print")
     return case
 
 
@@ -84,7 +82,6 @@ def consent(case_id: int, consent_id: int):
     record = next((c for c in cases.load_case_records(case)["consents"] if c.id == consent_id), None)
     if record is None:
         abort(404)
-    log_access(case, "print:consent", action="print")
     return render_template(
         "documents/consent.html", case=case, consent=record, signer=case.handler, missing=None
     )

@@ -6,8 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
-from ..audit import log_access
+from .. import access, audit
 from ..domain.follow_up import PILOT_HELD
 from ..forms.follow_up import CloseCaseForm, PilotLightForm, measurement_form_class
 from ..labels import label
@@ -24,9 +23,10 @@ access.guard(bp, "follow_up.list")
 @bp.get("/nazorg")
 def index():
     everyone = request.args.get("alle") == "1" and current_user.role == "projectgroep"
-    return render_template(
-        "follow_up/index.html", everyone=everyone, **follow_up.follow_ups(current_user, everyone)
-    )
+    lists = follow_up.follow_ups(current_user, everyone)
+    shown = [*lists["aftercare"], *lists["pilot_lights"], *(m for m, _state, _last in lists["measurements"])]
+    audit.log_list(current_user, (item.case for item in shown))
+    return render_template("follow_up/index.html", everyone=everyone, **lists)
 
 
 # ---------------------------------------------------------------- closing
@@ -45,7 +45,6 @@ def close(case_id: int):
     ]
     form.goal_ids.choices = [(g.id, g.goal) for g in goals]
     if request.method == "GET":
-        log_access(case, "edit:closing")
         form.version.data, form.closed_on.data = case.version, local_today()
         form.meeting_id.data = talks[0].id if talks else None
 
@@ -86,7 +85,6 @@ def closing_letter(case_id: int):
     letter = closing.letter(case)
     if letter is None:
         abort(404)
-    log_access(case, "print:closing_letter", action="print")
     return render_template("documents/closing_letter.html", case=case, **letter)
 
 
@@ -100,7 +98,6 @@ def pilot_light(contact_id: int):
         abort(403)
     form = PilotLightForm()
     if request.method == "GET":
-        log_access(contact.case, "edit:pilot_light")
         form.version.data, form.held_on.data = contact.version, local_today()
 
     def page(status, message):
@@ -137,7 +134,6 @@ def measurement(measurement_id: int):
     themes = self_reliance.themes()
     form = measurement_form_class(themes)()
     if request.method == "GET":
-        log_access(record.case, "edit:measurement")
         form.version.data, form.taken_on.data = record.version, local_today()
 
     def page(status, message):

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, idempotency
-from ..audit import log_access
+from .. import access, audit, idempotency
 from ..domain import RuleViolation
 from ..extensions import db
 from ..forms.follow_up import AftercareContactForm, SafetyNetForm
@@ -49,7 +48,6 @@ def start(case_id: int):
     message = None
     if request.method == "GET":
         form.team_id.data, form.contact_id.data = service.proposal(case)
-        log_access(case, "edit:handover")
     elif form.validate_on_submit():
         try:
             handover = service.start(
@@ -130,7 +128,6 @@ def _step(handover_id: int, form, form_name: str, change, success: str):
 @bp.get("/overdrachten/<int:handover_id>")
 def detail(handover_id: int):
     handover = access.case_record_or_404(Handover, handover_id)
-    log_access(handover.case, "handover")
     return _page(handover)
 
 
@@ -203,7 +200,6 @@ def safety_net(handover_id: int):
 @bp.get("/overdrachten/<int:handover_id>/afdrukken")
 def printable(handover_id: int):
     handover = access.case_record_or_404(Handover, handover_id)
-    log_access(handover.case, "print:handover", action="print")
     answers = {a.point_id: a for a in handover.answers}
     return render_template(
         "handover/print.html", handover=handover, case=handover.case, points=service.points(), answers=answers
@@ -212,4 +208,6 @@ def printable(handover_id: int):
 
 @bp.get("/overdrachten")
 def inbox():
-    return render_template("handover/inbox.html", handovers=service.inbox(current_user))
+    handovers = service.inbox(current_user)
+    audit.log_list(current_user, (h.case for h in handovers))
+    return render_template("handover/inbox.html", handovers=handovers)

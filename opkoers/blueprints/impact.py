@@ -2,8 +2,9 @@
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from .. import access
+from .. import access, audit
 from ..domain.follow_up import MOMENTS
 from ..exports import csv_response
 from ..labels import label
@@ -61,6 +62,7 @@ def _euros(cents: int) -> str:
 
 @bp.get("/impact.csv")
 def report_csv():
+    audit.log_export(current_user)
     data = impact.report(_filters())
     rows = [[_("Trajecten"), _("Totaal"), "", data["total"]]]
     rows += [[_("Trajecten per status"), label("status", s), "", n] for s, n in data["by_status"]]

@@ -3,6 +3,7 @@
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from .. import audit
 from ..services import actions, admin, housekeeping, lookups, meetings
 from ..services import dashboard as overview
 from .requests import number_arg, safe_local_path
@@ -22,12 +23,12 @@ def dashboard():
     if current_user.role == "beheerder":
         return render_template("main/admin_dashboard.html", overview=overview.admin_overview())
     overdue_count, overdue = actions.overdue_actions(current_user)
+    cases = overview.case_overview(current_user)
+    upcoming = meetings.upcoming_meetings(current_user)
+    shown = [*cases["crisis"], *cases["mine"], *(a.case for a in overdue), *(m.case for m in upcoming)]
+    audit.log_list(current_user, shown)
     return render_template(
-        "main/dashboard.html",
-        overview=overview.case_overview(current_user),
-        overdue_count=overdue_count,
-        overdue=overdue,
-        upcoming=meetings.upcoming_meetings(current_user),
+        "main/dashboard.html", overview=cases, overdue_count=overdue_count, overdue=overdue, upcoming=upcoming
     )
 
 

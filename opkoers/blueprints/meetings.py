@@ -10,8 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, ical
-from ..audit import log_access
+from .. import access, audit, ical
 from ..domain import RuleViolation
 from ..domain.meetings import KINDS
 from ..extensions import db, htmx
@@ -162,9 +161,7 @@ def new(case_id: int):
     _manager()
     case = access.case_or_404(case_id)
     form = _meeting_form(case)
-    if request.method == "GET":
-        log_access(case, "edit:meeting")
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             meeting = meetings.plan_meeting(current_user, case, **_meeting_values(form, case))
         except (RuleViolation, IntegrityError) as refusal:
@@ -188,9 +185,7 @@ def edit(meeting_id: int):
     meeting = access.meeting_or_404(meeting_id)
     case = meeting.case
     form = _meeting_form(case, meeting)
-    if request.method == "GET":
-        log_access(case, "edit:meeting")
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             meetings.update_meeting(current_user, meeting, form.version.data, **_meeting_values(form, case))
             db.session.flush()
@@ -327,7 +322,6 @@ def _change(meeting, section: str, form_name: str, form, change, also=()):
 @bp.get("/bijeenkomsten/<int:meeting_id>")
 def detail(meeting_id: int):
     meeting = access.meeting_or_404(meeting_id)
-    log_access(meeting.case, "meeting_page")
     return _page(meeting)
 
 
@@ -445,7 +439,6 @@ def addendum(meeting_id: int):
 @bp.get("/bijeenkomsten/<int:meeting_id>/voorbereiding")
 def preparation(meeting_id: int):
     meeting = access.meeting_or_404(meeting_id)
-    log_access(meeting.case, "preparation_pack", "print")
     pack = meetings.preparation_pack(meeting)
     return render_template("meetings/preparation.html", meeting=meeting, case=meeting.case, **pack)
 
@@ -453,7 +446,6 @@ def preparation(meeting_id: int):
 @bp.get("/bijeenkomsten/<int:meeting_id>/agenda.ics")
 def ics(meeting_id: int):
     meeting = access.meeting_or_404(meeting_id)
-    log_access(meeting.case, "meeting_ics", "download")
     body = ical.publish(meetings.calendar_event(meeting))
     return Response(
         body,
@@ -476,6 +468,7 @@ def _monday() -> date:
 def _week(only_mine: bool, endpoint: str):
     monday = _monday()
     items = meetings.week_meetings(current_user, monday, only_mine)
+    audit.log_list(current_user, (m.case for m in items))
     days = {}
     for meeting in items:
         days.setdefault(meeting.starts_at.astimezone(LOCAL_TZ).date(), []).append(meeting)
@@ -533,6 +526,7 @@ def calendar(token: str):
     user = meetings.feed_owner(token)
     if user is None:
         abort(404)
+    audit.log_export(user)
     response = Response(meetings.calendar_feed(user), mimetype="text/calendar")
     response.headers["Cache-Control"] = "no-store"
     return response

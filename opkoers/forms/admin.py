@@ -152,3 +152,7 @@ class ThemeForm(LifeDomainForm):
 
 class PilotLightSettingForm(_AdminForm):
     months = text(_l("Waakvlamcontacten: hoeveel maanden na het afsluiten?"), 60)
+
+
+class SecurityForm(_AdminForm):
+    two_factor_everyone = BooleanField(_l("Tweestapsverificatie verplicht voor iedereen"))

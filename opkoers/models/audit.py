@@ -1,8 +1,12 @@
-"""The two trails, kept apart: the change history and the access log. Never purged with a client."""
+"""The two trails, kept apart: the change history and the access log. Never purged with a client.
+
+The database itself keeps them append-only (triggers, see log_guard_ddl): no row of the access log is
+changed, none deleted before the legal minimum of five years; an audit entry is never deleted, and
+changed only to redact its values when the client's data is anonymised after its retention period."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -28,21 +32,30 @@ class AuditEntry(db.Model):
 
 
 class AccessLogEntry(db.Model):
-    """NEN 7513 style: who looked at which client's data, when, from where."""
+    """NEN 7513: who (user, organisation, role) opened, changed, printed or exported which client's
+    data, when (UTC), from where, on what basis (the project group's mandate, or the consent it relied
+    on) and with what outcome (a refusal is logged too)."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_client_at", "client_id", "at"),)
+    __table_args__ = (
+        Index("ix_access_log_client_at", "client_id", "at"),
+        Index("ix_access_log_user_at", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    user_id: Mapped[int | None]
+    user_id: Mapped[int | None]  # no FK: the log outlives the account
     user_name: Mapped[str] = mapped_column(String(200), default="")
-    organisation_name: Mapped[str] = mapped_column(String(200), default="")
+    organisation_id: Mapped[int | None]
+    organisation_name: Mapped[str] = mapped_column(String(200), default="")  # on whose behalf
     role: Mapped[str] = mapped_column(String(20), default="")
     client_id: Mapped[int | None]
     case_id: Mapped[int | None]
-    action: Mapped[str] = mapped_column(String(20))  # view, print, export
-    what: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))  # view, list, change, print, export, download
+    what: Mapped[str] = mapped_column(String(120))  # the page or document (its endpoint)
+    outcome: Mapped[str] = mapped_column(String(10), default="allowed")  # allowed, denied
+    basis: Mapped[str] = mapped_column(String(10), default="")  # mandate, consent ('' for lists)
+    consent_id: Mapped[int | None]
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
 
 
@@ -63,3 +76,85 @@ class SchedulerHeartbeat(db.Model):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# ---------------------------------------------------------------- the trails stay as written
+
+LOG_KEEP_YEARS = 5  # NEN 7513: the access log is kept at least five years
+REDACTED = '{"redacted": true}'  # what an audit entry's values become when the client is anonymised
+_AUDIT_FIXED = (
+    "id",
+    "at",
+    "user_id",
+    "user_name",
+    "action",
+    "entity_type",
+    "entity_id",
+    "case_id",
+    "remote_addr",
+)
+
+
+def log_guard_ddl(dialect: str) -> list[str]:
+    """The statements that make the two trails append-only in this database."""
+    if dialect == "postgresql":
+        same = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in _AUDIT_FIXED)
+        return [
+            "CREATE OR REPLACE FUNCTION refuse_log_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' rows cannot be changed or deleted'; "
+            "END $$",
+            "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_log_change()",
+            "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log FOR EACH ROW "
+            f"WHEN (OLD.at >= now() - interval '{LOG_KEEP_YEARS} years') "
+            "EXECUTE FUNCTION refuse_log_change()",
+            "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry FOR EACH ROW "
+            f"WHEN (NOT (NEW.changes::text = '{REDACTED}' AND {same})) EXECUTE FUNCTION refuse_log_change()",
+            "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_log_change()",
+            "CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION refuse_log_change()",
+            "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry "
+            "FOR EACH STATEMENT EXECUTE FUNCTION refuse_log_change()",
+        ]
+    same = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _AUDIT_FIXED)
+
+    def refuse(name: str, when: str, table: str, event_: str) -> str:
+        return (
+            f"CREATE TRIGGER {name} BEFORE {event_} ON {table} {when} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows cannot be changed or deleted'); END"
+        )
+
+    return [
+        refuse("access_log_no_update", "", "access_log", "UPDATE"),
+        refuse(
+            "access_log_no_delete",
+            f"WHEN OLD.at >= strftime('%Y-%m-%d %H:%M:%f', 'now', '-{LOG_KEEP_YEARS} years')",
+            "access_log",
+            "DELETE",
+        ),
+        refuse(
+            "audit_entry_no_update",
+            f"WHEN NOT (NEW.changes = '{REDACTED}' AND {same})",
+            "audit_entry",
+            "UPDATE",
+        ),
+        refuse("audit_entry_no_delete", "", "audit_entry", "DELETE"),
+    ]
+
+
+LOG_GUARD_TRIGGERS = (
+    ("access_log", "access_log_no_update"),
+    ("access_log", "access_log_no_delete"),
+    ("audit_entry", "audit_entry_no_update"),
+    ("audit_entry", "audit_entry_no_delete"),
+)
+
+
+def _install_log_guard(target, connection, **kw) -> None:
+    for statement in log_guard_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+# Installed with the tables by create_all (the tests); migration 0013 installs the same.
+event.listen(db.metadata, "after_create", _install_log_guard)

@@ -233,12 +233,22 @@ def end_sessions(actor, user: User, reason: str, keep_key: str | None = None) ->
     return ended
 
 
+def live_session():
+    """SQL condition on UserSession: not ended, and within the idle and absolute limits."""
+    now, c = utc_now(), current_app.config
+    return (
+        UserSession.ended_at.is_(None)
+        & (UserSession.last_seen_at > now - timedelta(minutes=c["SESSION_IDLE_MINUTES"]))
+        & (UserSession.created_at > now - timedelta(hours=c["SESSION_ABSOLUTE_HOURS"]))
+    )
+
+
 def open_sessions(user: User) -> list[UserSession]:
-    """The user's sessions that have not ended (newest first)."""
+    """The places the user is logged in now (newest first)."""
     return list(
         db.session.scalars(
             select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .where(UserSession.user_id == user.id, live_session())
             .order_by(UserSession.created_at.desc())
         )
     )

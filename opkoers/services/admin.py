@@ -1,14 +1,18 @@
 """The beheerder's use cases: organisations, user accounts, neighbourhoods, life domains, the points of
 the handover document and the themes of the self-reliance instrument."""
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import access, audit
 from ..domain import RuleViolation
 from ..domain.contact import is_email
 from ..extensions import db
 from ..models import (
+    Case,
+    CaseInvolvement,
     FixedContact,
     HandoverPoint,
     LifeDomain,
@@ -16,6 +20,7 @@ from ..models import (
     Organisation,
     SelfRelianceTheme,
     User,
+    UserSession,
 )
 from . import accounts, check_version
 
@@ -241,6 +246,57 @@ def list_users(page: int, per_page: int):
     return db.paginate(
         select(User).order_by(User.name, User.id), page=page, per_page=per_page, error_out=False
     )
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one account can reach now: client cases it may open, and live sessions."""
+
+    cases: int
+    sessions: int
+
+
+def access_review(page: int, per_page: int, organisation_id: int | None = None):
+    """One page of accounts (by organisation, then name) and for each what it can reach: the cases
+    its role, organisation, involvement and the consents open to it, and its live sessions. A fixed
+    number of queries, whatever the number of users or cases."""
+    query = select(User).join(User.organisation).order_by(Organisation.name, User.name, User.id)
+    if organisation_id:
+        query = query.where(User.organisation_id == organisation_id)
+    users = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = [u.id for u in users.items]
+    all_cases = db.session.scalar(select(func.count()).select_from(Case))
+    involved = dict(
+        db.session.execute(
+            select(User.id, func.count(distinct(Case.id)))
+            .select_from(User)
+            .join(CaseInvolvement, CaseInvolvement.user_id == User.id)
+            .join(Case, Case.id == CaseInvolvement.case_id)
+            .where(User.id.in_(ids), access.case_visible_to_user_column())
+            .group_by(User.id)
+        ).all()
+    )
+    sessions = dict(
+        db.session.execute(
+            select(UserSession.user_id, func.count())
+            .where(UserSession.user_id.in_(ids), accounts.live_session())
+            .group_by(UserSession.user_id)
+        ).all()
+    )
+    reach = {}
+    for user in users.items:
+        cases = all_cases if user.role == "projectgroep" else involved.get(user.id, 0)
+        reach[user.id] = Reach(cases=cases if user.active else 0, sessions=sessions.get(user.id, 0))
+    return users, reach
+
+
+def deactivate_user(actor, user: User) -> None:
+    """Switch an account off at once: it cannot log in, and its sessions end."""
+    if actor.id == user.id:
+        raise RuleViolation("cannot_deactivate_self")
+    if user.active:
+        _update(actor, "user_updated", user, {"active": False})
+    accounts.end_sessions(actor, user, "deactivated")
 
 
 def list_neighbourhoods() -> list[Neighbourhood]:
