@@ -160,6 +160,7 @@ def _register_request_hooks(app: Flask) -> None:
     def fresh_request_state():
         """Nothing of an earlier request on `g` (tests keep one app context across requests)."""
         g.keep_trail_on_refusal = False
+        g.pop("hidden_domains", None)
         audit.start_request()
 
     @app.before_request

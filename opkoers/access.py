@@ -6,13 +6,13 @@ a case that does not exist.
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import exists, false, select, true
 
 from . import audit
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, Meeting, PlanGoal, User
+from .models import Case, CaseInvolvement, Consent, ConsentDomain, LifeDomain, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -125,6 +125,32 @@ def covering_consent_id(case_id: int, organisation_id: int) -> int | None:
         .order_by(Consent.signed_on.desc(), Consent.id.desc())
         .limit(1)
     )
+
+
+def hidden_domains(case_id: int, user=None) -> frozenset[int]:
+    """The life domains of this case the user may not read about: those no valid consent covering the
+    user's organisation names for it (the project group reads everything). Asked once per request."""
+    user = user or current_user
+    if user.role == "projectgroep":
+        return frozenset()
+    known = g.setdefault("hidden_domains", {})
+    if case_id not in known:
+        today = local_today()
+        covered = (
+            select(ConsentDomain.life_domain_id)
+            .join(Consent, Consent.id == ConsentDomain.consent_id)
+            .where(
+                Consent.case_id == case_id,
+                Consent.withdrawn_at.is_(None),
+                Consent.signed_on <= today,
+                Consent.valid_until >= today,
+                ConsentDomain.organisation_id == user.organisation_id,
+            )
+        )
+        known[case_id] = frozenset(
+            db.session.scalars(select(LifeDomain.id).where(LifeDomain.id.not_in(covered)))
+        )
+    return known[case_id]
 
 
 def case_or_404(case_id: int, user=None) -> Case:

@@ -196,7 +196,11 @@ def _through_intake(actor, case, days_ago: int) -> None:
         case,
         record,
         record.version,
-        {by_code["inkomen"]: "Geen inkomen sinds het ontslag.", by_code["wonen"]: "Geen vast woonadres."},
+        {
+            by_code["inkomen"]: "Geen inkomen sinds het ontslag.",
+            by_code["wonen"]: "Geen vast woonadres.",
+            by_code["gezondheid"]: "Slaapt slecht door de zorgen; de huisarts weet ervan.",
+        },
         who_asks="De cliënt zelf, met hulp van de coach.",
         problem="Zonder adres geen uitkering, zonder inkomen geen woning.",
         concerns_whom="De cliënt en haar zoon van 8.",
@@ -218,6 +222,13 @@ def _through_intake(actor, case, days_ago: int) -> None:
             if kind == "intake_talk"
             else "",
         )
+
+
+def _all_domains_but(orgs, left_out: dict[str, str], names) -> dict[int, set[int]]:
+    """Per organisation every life domain, but the one the client leaves out for it (health for
+    debt help, say)."""
+    domains = db.session.scalars(select(LifeDomain)).all()
+    return {orgs[n].id: {d.id for d in domains if d.code != left_out.get(n)} for n in names}
 
 
 def _demo_clients(users, orgs, hoods) -> None:
@@ -284,22 +295,21 @@ def _demo_clients(users, orgs, hoods) -> None:
         today - timedelta(days=20),
     )
     agreements.record_contract(pg, running, running.version, today - timedelta(days=18))
+    consenting = (
+        "Schuldhulp Houten",
+        "Woningcorporatie Viveste",
+        "Gemeente Houten",
+        "Buurtteam Houten Noord",
+    )
     agreements.record_consent(
         pg,
         running,
-        [
-            orgs[n].id
-            for n in (
-                "Schuldhulp Houten",
-                "Woningcorporatie Viveste",
-                "Gemeente Houten",
-                "Buurtteam Houten Noord",
-            )
-        ],
+        [orgs[n].id for n in consenting],
         "Informatie delen over inkomen, schulden en wonen om tot één plan te komen, "
         "en voor de warme overdracht naar het buurtteam.",
         today - timedelta(days=18),
         today + timedelta(days=347),
+        _all_domains_but(orgs, {"Schuldhulp Houten": "gezondheid"}, consenting),
     )
     goals_domain = db.session.scalars(
         select(LifeDomain).where(LifeDomain.code.in_(("schulden", "wonen")))

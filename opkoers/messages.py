@@ -79,6 +79,10 @@ def rule_message(error: RuleViolation) -> str:
                 "Het plan van aanpak is al getekend. Wilt u de doelen veranderen? "
                 "Haal dan eerst de datum van ondertekening weg."
             )
+        case "consent_needs_domains":
+            return _("Kies voor elke organisatie minstens één leefgebied waarover zij informatie mag delen.")
+        case "unknown_life_domain":
+            return _("Dit leefgebied bestaat niet (meer). Laad de pagina opnieuw.")
         case "already_withdrawn":
             return _("Deze machtiging is al ingetrokken.")
         case "duplicate_email":

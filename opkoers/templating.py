@@ -5,9 +5,11 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import format_date, format_decimal, format_time, get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import access, charts
 from .domain.actions import is_overdue
+from .domain.consent import visible_changes
 from .labels import access_what, label
 from .messages import money
 from .services import notifications
@@ -100,6 +102,21 @@ def _audit_field(field: str, names: dict | None = None) -> str:
     return label("field", field)
 
 
+def _shared(items, case_id: int) -> list:
+    """The records (with a life domain) of a case that the consent lets the current user read about."""
+    hidden = access.hidden_domains(case_id)
+    return [item for item in items if item.life_domain_id not in hidden]
+
+
+def _consent_note(case_id: int) -> Markup:
+    """A line saying some life domains are left out, for those the consent does not cover them all."""
+    if not access.hidden_domains(case_id):
+        return Markup("")
+    return Markup('<p class="muted consent-note">{}</p>').format(
+        gettext("Niet alles staat hier: de machtiging deelt niet elk leefgebied met uw organisatie.")
+    )
+
+
 def _number(value) -> str:
     """A number as the user's language writes it: '2,5' in Dutch, at most two decimals."""
     return format_decimal(value, format="#,##0.##")
@@ -111,12 +128,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time"] = _time
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["shared"] = _shared
     app.jinja_env.filters["audit_value"] = _audit_value
     app.jinja_env.filters["audit_field"] = _audit_field
     app.jinja_env.globals.update(
         label=label,
         access_what=access_what,
         can=access.can,
+        hidden_domains=access.hidden_domains,
+        consent_note=_consent_note,
+        visible_changes=lambda changes, case_id: visible_changes(changes, access.hidden_domains(case_id)),
         can_update_action=access.can_update_action,
         can_follow_up=access.can_follow_up,
         can_act_for_team=access.can_act_for_team,

@@ -10,6 +10,7 @@ from opkoers.models import (
     CaseInvolvement,
     Client,
     Consent,
+    ConsentDomain,
     HandoverPoint,
     Intake,
     IntakeProblem,
@@ -144,8 +145,10 @@ class Factory:
         db.session.flush()
         return case
 
-    def consent(self, case, organisations, valid_until=None, signed_on=None) -> Consent:
+    def consent(self, case, organisations, valid_until=None, signed_on=None, not_about=()) -> Consent:
+        """A consent for these organisations about every life domain but those coded in not_about."""
         today = local_today()
+        domains = [d for d in self.life_domains() if d.code not in not_about]
         consent = Consent(
             case_id=case.id,
             purposes="Informatie delen over inkomen, schulden en wonen.",
@@ -153,6 +156,11 @@ class Factory:
             valid_until=valid_until or today + timedelta(days=365),
             recorded_by_id=self.user("projectgroep").id,
             organisations=list(organisations),
+            domains=[
+                ConsentDomain(organisation_id=o.id, life_domain_id=d.id)
+                for o in organisations
+                for d in domains
+            ],
         )
         db.session.add(consent)
         db.session.flush()

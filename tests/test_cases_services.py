@@ -69,6 +69,7 @@ def intake_of(case) -> Intake:
 
 @pytest.fixture
 def pg(factory):
+    factory.life_domains()  # an installation always has them; a consent names some
     return factory.user("projectgroep", name="Petra Projectgroep")
 
 

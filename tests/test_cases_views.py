@@ -19,6 +19,7 @@ from opkoers.models import (
     FormSubmission,
     Intake,
     IntakeProblem,
+    LifeDomain,
     Organisation,
     PlanGoal,
     PlanOfAction,
@@ -112,6 +113,7 @@ def case_url(case, tail: str = "") -> str:
 
 @pytest.fixture
 def pg(factory):
+    factory.life_domains()  # an installation always has them; a consent names some
     return factory.user("projectgroep", name="Petra Projectgroep")
 
 
@@ -657,6 +659,7 @@ def test_bad_input_in_the_agreements(as_pg, factory, tail, data, message):
         "purposes": "Delen",
         "signed_on": TODAY.isoformat(),
         "valid_until": (TODAY + timedelta(days=365)).isoformat(),
+        f"domain-{org.id}": [domain.id],
     }
     goal = {"life_domain_id": domain.id, "goal": "Doel", "expected_result": "Resultaat"}
     data = (
@@ -688,6 +691,7 @@ def _consent_form(org, token="consent-1"):
         "purposes": f"Inkomen {SCRIPT}",
         "signed_on": TODAY.isoformat(),
         "valid_until": (TODAY + timedelta(days=365)).isoformat(),
+        f"domain-{org.id}": db.session.scalars(select(LifeDomain.id)).all(),
     }
 
 

@@ -179,7 +179,7 @@ def test_reason_b_names_the_unreachable_goals_and_c_what_was_not_kept(world, fac
         _close(w, talk, outcome="goals_unreachable", goal_ids=[foreign])
     goal = closing.plan_goals(w["case"])[0]
     record = _close(w, talk, outcome="goals_unreachable", goal_ids=[goal.id], explanation="Geen woning.")
-    assert record.unreachable_goals == [goal.goal]
+    assert record.unreachable_goals == [{"life_domain_id": goal.life_domain_id, "goal": goal.goal}]
     # Without a handover the person handling the case does the follow-ups.
     assert set(db.session.scalars(select(PilotLightContact.assignee_id))) == {w["pg"].id}
 

@@ -322,16 +322,12 @@ def contract(case_id: int):
     )
 
 
-def _consent_choices(form: ConsentForm) -> None:
-    form.organisation_ids.choices = [(o.id, o.name) for o in lookups.active_organisations()]
-
-
 @bp.route("/<int:case_id>/machtiging", methods=["GET", "POST"])
 def consent(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    form = ConsentForm()
-    _consent_choices(form)
+    form = ConsentForm(life_domains=lookups.active_life_domains())
+    form.organisation_ids.choices = [(o.id, o.name) for o in lookups.active_organisations()]
     if request.method == "GET":
         form.form_token.data = idempotency.new_token()
         form.signed_on.data = local_today()
@@ -347,6 +343,7 @@ def consent(case_id: int):
             form.purposes.data,
             form.signed_on.data,
             form.valid_until.data,
+            form.domains(),
         )
         idempotency.remember(form.form_token.data, url_for("cases.detail", case_id=case.id))
 

@@ -69,6 +69,7 @@ def consent_form(case_id: int):
         case=case,
         consent=None,
         organisations=lookups.active_organisations(),
+        life_domains=lookups.active_life_domains(),
         signer=case.handler,
         missing=None,
     )

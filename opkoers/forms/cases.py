@@ -1,5 +1,6 @@
 """Forms for the case workflow: referral, intake, steps, decision, contract, consent, plan."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
@@ -188,15 +189,36 @@ class ContractForm(FlaskForm):
 
 
 class ConsentForm(FlaskForm):
+    """A signed consent: the organisations, per organisation the life domains it covers (a grid of
+    checkboxes named domain-<organisation id>), what for, and from when until when."""
+
     form_token = HiddenField()
     organisation_ids = MultiCheckboxField(_l("Organisaties die het dossier mogen lezen"), coerce=int)
     purposes = long_text(_l("Waarvoor mag informatie worden gedeeld?"), 5000)
     signed_on = date_field(_l("Getekend op"))
     valid_until = date_field(_l("Geldig tot en met"))
 
+    def __init__(self, *args, life_domains=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.life_domains = list(life_domains)
+
+    def domains(self) -> dict[int, set[int]]:
+        """Per organisation the life domains ticked (on a new form: all of them)."""
+        every = {d.id for d in self.life_domains}
+        if not self.is_submitted():
+            return {o: every for o, _ in self.organisation_ids.choices}
+        ticked = {}
+        for organisation_id, _name in self.organisation_ids.choices:
+            values = request.form.getlist(f"domain-{organisation_id}")
+            ticked[organisation_id] = {int(v) for v in values if v.isdigit()} & every
+        return ticked
+
     def validate_organisation_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Kies minstens één organisatie."))
+        ticked = self.domains()
+        if any(not ticked.get(o) for o in field.data):
+            raise ValidationError(_l("Kies voor elke gekozen organisatie minstens één leefgebied."))
 
     def validate_signed_on(self, field):
         not_in_future(self, field)

@@ -2,7 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.case_status import STATUSES
@@ -177,6 +186,19 @@ consent_organisation = Table(
 )
 
 
+class ConsentDomain(db.Model):
+    """A life domain an organisation named in a consent may share and read about. What the consent
+    does not name (say health for debt help) stays out of every page that organisation sees."""
+
+    __tablename__ = "consent_domain"
+
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True, index=True)
+    life_domain_id: Mapped[int] = mapped_column(ForeignKey("life_domain.id"), primary_key=True)
+
+    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin=True)
+
+
 class Consent(db.Model):
     """A signed consent (machtiging). Never edited: a withdrawal is recorded on it, a change is a new one."""
 
@@ -199,6 +221,13 @@ class Consent(db.Model):
     )
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    domains: Mapped[list[ConsentDomain]] = relationship(
+        cascade="all, delete-orphan", order_by=ConsentDomain.life_domain_id
+    )
+
+    def domains_of(self, organisation_id: int) -> set[int]:
+        """The life domains this consent lets the organisation share and read about."""
+        return {d.life_domain_id for d in self.domains if d.organisation_id == organisation_id}
 
 
 class PlanOfAction(Versioned, db.Model):

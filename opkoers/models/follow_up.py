@@ -44,7 +44,8 @@ class CaseClosing(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("client_case.id"), unique=True)
     outcome: Mapped[str] = mapped_column(String(20), index=True)
-    # Reason (b): the goals of the plan that proved unreachable, as they were written in the plan.
+    # Reason (b): the goals of the plan that proved unreachable, as they were written in the plan:
+    # {"life_domain_id": …, "goal": …} (closings before consent per life domain hold the text alone).
     unreachable_goals: Mapped[list] = mapped_column(JSON, default=list)
     explanation: Mapped[str] = mapped_column(Text, default="")
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
@@ -57,6 +58,18 @@ class CaseClosing(db.Model):
     meeting: Mapped[Meeting] = relationship()
     closed_by: Mapped[User] = relationship(foreign_keys=[closed_by_id])
     follow_up_by: Mapped[User] = relationship(foreign_keys=[follow_up_by_id])
+
+    def goals_shown(self, hidden_domains) -> list[str]:
+        """The unreachable goals outside the hidden life domains (a goal of unknown domain only to
+        whoever sees every domain)."""
+        shown = []
+        for goal in self.unreachable_goals:
+            domain = goal.get("life_domain_id") if isinstance(goal, dict) else None
+            if (domain is None and not hidden_domains) or (
+                domain is not None and domain not in hidden_domains
+            ):
+                shown.append(goal["goal"] if isinstance(goal, dict) else goal)
+        return shown
 
 
 class PilotLightContact(Versioned, db.Model):

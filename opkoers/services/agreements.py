@@ -1,10 +1,13 @@
 """Contract, consent (machtiging) and the plan of action; then the start of the plan."""
 
+from sqlalchemy import select
+
 from .. import audit
 from ..domain import RuleViolation
 from ..domain import case_status as lifecycle
+from ..domain import consent as consent_rules
 from ..extensions import db
-from ..models import Case, Consent, Organisation, PlanGoal, PlanOfAction
+from ..models import Case, Consent, ConsentDomain, LifeDomain, Organisation, PlanGoal, PlanOfAction
 from ..models.base import utcnow
 from . import change_status, check_version
 from .cases import load_case_records
@@ -21,11 +24,24 @@ def record_contract(actor, case: Case, version: int | None, signed_on) -> None:
 
 
 def record_consent(
-    actor, case: Case, organisation_ids: list[int], purposes: str, signed_on, valid_until
+    actor,
+    case: Case,
+    organisation_ids: list[int],
+    purposes: str,
+    signed_on,
+    valid_until,
+    domains: dict[int, set[int]] | None = None,
 ) -> Consent:
-    """Record a signed consent: which organisations may share what, from when until when."""
+    """Record a signed consent: which organisations may share what, from when until when; per
+    organisation the life domains it covers (all of them when not given)."""
     lifecycle.check_consent_open(case.status)
     lifecycle.check_not_before_referral(signed_on, case.referred_on)
+    life_domains = {
+        d.id: d.name for d in db.session.scalars(select(LifeDomain).order_by(LifeDomain.position))
+    }
+    if domains is None:
+        domains = {o: set(life_domains) for o in organisation_ids}
+    consent_rules.check_domains(organisation_ids, domains, set(life_domains))
     organisations = db.session.query(Organisation).filter(Organisation.id.in_(organisation_ids)).all()
     consent = Consent(
         case_id=case.id,
@@ -34,10 +50,22 @@ def record_consent(
         valid_until=valid_until,
         recorded_by_id=actor.id,
         organisations=organisations,
+        domains=[
+            ConsentDomain(organisation_id=o.id, life_domain_id=d)
+            for o in organisations
+            for d in sorted(domains[o.id])
+        ],
     )
     db.session.add(consent)
     changes = audit.snapshot(consent, ("purposes", "signed_on", "valid_until"))
     changes["organisations"] = [None, ", ".join(o.name for o in organisations)]
+    changes["domains"] = [
+        None,
+        "; ".join(
+            f"{o.name}: {', '.join(n for d, n in life_domains.items() if d in domains[o.id])}"
+            for o in organisations
+        ),
+    ]
     audit.record(actor, "consent_recorded", consent, changes, case.id)
     return consent
 
@@ -121,7 +149,8 @@ def remove_goal(actor, case: Case, goal: PlanGoal) -> None:
     _check_goals_open(case, goal.plan)
     goal.plan.goals.remove(goal)
     db.session.flush()  # the row is gone before the change is recorded
-    audit.record(actor, "goal_removed", goal, {"goal": [goal.goal, None]}, case.id)
+    changes = {"life_domain_id": [goal.life_domain_id, None], "goal": [goal.goal, None]}
+    audit.record(actor, "goal_removed", goal, changes, case.id)
 
 
 def start_plan(actor, case: Case) -> None:

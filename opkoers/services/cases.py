@@ -151,7 +151,11 @@ def load_case_records(case: Case) -> dict:
     consents = db.session.scalars(
         select(Consent)
         .where(Consent.case_id == case.id)
-        .options(selectinload(Consent.organisations), joinedload(Consent.withdrawn_by))
+        .options(
+            selectinload(Consent.organisations),
+            selectinload(Consent.domains),
+            joinedload(Consent.withdrawn_by),
+        )
         .order_by(Consent.signed_on.desc(), Consent.id.desc())
     ).all()
     plan = db.session.scalar(

@@ -156,7 +156,7 @@ def close_case(
     closing = CaseClosing(
         case_id=case.id,
         outcome=outcome,
-        unreachable_goals=[g.goal for g in goals],
+        unreachable_goals=[{"life_domain_id": g.life_domain_id, "goal": g.goal} for g in goals],
         explanation=explanation,
         meeting_id=talk.id,
         closed_by_id=actor.id,
@@ -170,7 +170,7 @@ def close_case(
         {
             "closing_outcome": [None, outcome],
             "closed_on": [None, closed_on.isoformat()],
-            "unreachable_goals": [None, closing.unreachable_goals],
+            "unreachable_goals": [None, [g.goal for g in goals]],
             "explanation": [None, explanation],
             "meeting": [None, label("meeting_kind", talk.kind)],
             "assignee_id": [None, person.id],

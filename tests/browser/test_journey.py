@@ -88,8 +88,9 @@ def test_referral_to_started_plan(page, people):
     page.get_by_role("link", name="Getekende machtiging vastleggen").click()
     expect(page.locator("#section-agreements form")).to_be_visible()
     check_accessibility(page)
-    page.get_by_label("Schuldhulp Houten").check()
-    page.get_by_label("Gemeente Houten").check()
+    page.get_by_label("Schuldhulp Houten", exact=True).check()
+    page.get_by_label("Schuldhulp Houten: Gezondheid").uncheck()  # health stays out of debt help's view
+    page.get_by_label("Gemeente Houten", exact=True).check()
     page.fill("#purposes", "Informatie over inkomen en schulden delen.")
     save_section(page, "agreements")
     expect(page.locator("#section-agreements .badge--valid")).to_have_text("Geldig")
