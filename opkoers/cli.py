@@ -1,6 +1,7 @@
-"""Flask commands: demo data, the first administrator, the scheduler."""
+"""Flask commands: demo data, the first administrator, the scheduler, retention, backup and restore."""
 
 import contextlib
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -14,6 +15,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(run_scheduler)
+    app.cli.add_command(backup_database)
+    app.cli.add_command(restore_database)
+    app.cli.add_command(run_retention)
 
 
 @click.command("seed-demo")
@@ -86,3 +90,71 @@ def run_scheduler() -> None:
     click.echo("Scheduler running. Stop with Ctrl+C.")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         build_scheduler(app).start()
+
+
+@click.command("retention")
+def run_retention() -> None:
+    """Run the nightly retention pass now: anonymise what ran out, delete old records, and say what."""
+    from . import jobs
+
+    report = jobs.retention(current_app._get_current_object())
+    for what, count in report.items():
+        click.echo(f"{what.replace('_', ' ')}: {count}")
+
+
+def _database_url() -> str:
+    # The engine's URL: Flask-SQLAlchemy has already made a relative SQLite path absolute.
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+@click.command("backup")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File (or folder) to write; default <instance>/backups/opkoers-<UTC time>.sqlite|.dump.",
+)
+def backup_database(target: Path | None) -> None:
+    """Make a consistent backup of the database, with a .sha256 checksum (it holds client data)."""
+    from . import backup
+
+    url = _database_url()
+    if target is None:
+        target = backup.default_backup_path(url, Path(current_app.instance_path) / "backups")
+    try:
+        path = backup.make_backup(url, target)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written: {path} ({backup.human_size(path.stat().st_size)})")
+    click.echo(f"Checksum: {backup.checksum_path(path)}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace all data without confirmation.")
+def restore_database(source: Path, yes: bool) -> None:
+    """Replace ALL data in the database with a backup (stop the app and the scheduler first)."""
+    from . import backup
+
+    url = _database_url()
+    shown = db.engine.url.render_as_string(hide_password=True)
+    try:
+        backup.check_backup(url, source)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if backup.checksum_path(source).exists():
+        click.echo(f"Checksum verified ({backup.checksum_path(source).name}).")
+    else:
+        click.echo("No .sha256 file next to the backup: its checksum was not verified.")
+    if not yes:
+        click.confirm(f"This replaces ALL data in {shown} with {source}. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection holds a lock or an old view of the data
+    try:
+        revision = backup.restore_backup(url, source)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {source} into {shown}.")
+    click.echo(f"Database revision: {revision or '(none)'}")
+    click.echo(backup.migration_advice(revision, current_app.extensions["migrate"].directory))

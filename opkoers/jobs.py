@@ -1,7 +1,10 @@
 """Scheduled jobs. Each opens its own app context, calls a service, and commits once."""
 
+from dataclasses import asdict
+
 from .extensions import db
 from .services import follow_up, housekeeping, mail, notifications
+from .services import retention as retention_service
 
 
 def heartbeat(app) -> None:
@@ -63,3 +66,12 @@ def deliver_mail(app) -> int:
                 sent += mail.deliver(message_id)
                 db.session.commit()
         return sent
+
+
+def retention(app) -> dict:
+    """Anonymise the clients whose retention period ran out and delete old operational records;
+    returns what it did."""
+    with app.app_context():
+        report = retention_service.run()
+        db.session.commit()
+        return asdict(report)

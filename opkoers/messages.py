@@ -83,6 +83,10 @@ def rule_message(error: RuleViolation) -> str:
             return _("Kies voor elke organisatie minstens één leefgebied waarover zij informatie mag delen.")
         case "unknown_life_domain":
             return _("Dit leefgebied bestaat niet (meer). Laad de pagina opnieuw.")
+        case "retention_too_short":
+            return _("Kies een termijn van minstens %(months)s maanden.", months=d["minimum"])
+        case "already_anonymised":
+            return _("De gegevens van dit traject zijn al geanonimiseerd.")
         case "already_withdrawn":
             return _("Deze machtiging is al ingetrokken.")
         case "duplicate_email":

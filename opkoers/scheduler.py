@@ -24,4 +24,6 @@ def build_scheduler(app) -> BlockingScheduler:
     # Daily; the first run of a week sends that week's digest (Monday morning, or later after downtime).
     scheduler.add_job(jobs.weekly_digest, CronTrigger(hour=7, minute=30), args=[app], id="weekly_digest")
     scheduler.add_job(jobs.deliver_mail, IntervalTrigger(minutes=1), args=[app], id="deliver_mail")
+    # Nightly, when nobody works: each case is claimed before it is anonymised, so a run is never doubled.
+    scheduler.add_job(jobs.retention, CronTrigger(hour=2, minute=30), args=[app], id="retention")
     return scheduler

@@ -13,7 +13,7 @@ from .domain.consent import visible_changes
 from .labels import access_what, label
 from .messages import money
 from .services import notifications
-from .services.cases import REFERENCE_FIELDS
+from .services.names import REFERENCE_FIELDS
 from .timeutil import local_today
 
 

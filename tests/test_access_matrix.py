@@ -200,7 +200,15 @@ MATRIX: dict[str, dict[str, dict]] = {
     "admin.handover_point_edit": {"GET": ADMIN_PAGE},
     "admin.access_review": {"GET": ADMIN_PAGE},
     "privacy.access_report": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "privacy.export_document": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "privacy.export_json": {"GET": expect(302, 200, 403, 403, 403, 403, 403)},
+    "privacy.legal_hold": {
+        "GET": expect(302, 200, 403, 403, 403, 403, 403),
+        "POST": expect(302, 302, 403, 403, 403, 403, 403),
+    },
     "admin.security": {"GET": ADMIN_PAGE},
+    "admin.retention_periods": {"GET": ADMIN_PAGE},
+    "admin.retention_edit": {"GET": ADMIN_PAGE},
     # The beheerder ends the involved professional's sessions, resets two-factor authentication (not
     # on: refused, back to the review), switches the account off.
     "admin.user_end_sessions": {"GET": NO_GET, "POST": ADMIN_PAGE | {"anonymous": 302, "beheerder": 302}},
@@ -314,6 +322,7 @@ class World:
             "measurement_id": measurement.id,
             "theme_id": theme.id,
             "point_id": factory.handover_points()[0].id,
+            "code": "closed_case",
         }
         db.session.commit()
 

@@ -1,13 +1,14 @@
 """Beheer: the beheerder manages organisations, user accounts, neighbourhoods, life domains, the
 list of rules and the settings."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access
 from ..domain import RuleViolation
+from ..domain import retention as retention_rules
 from ..extensions import db
 from ..forms.admin import (
     FixedContactForm,
@@ -17,16 +18,18 @@ from ..forms.admin import (
     NewUserForm,
     OrganisationForm,
     PilotLightSettingForm,
+    RetentionForm,
     RuleForm,
     SecurityForm,
     ThemeForm,
     UserForm,
 )
 from ..forms.budget import DefaultBudgetForm
+from ..labels import label
 from ..messages import rule_message
 from ..models import HandoverPoint, LifeDomain, Neighbourhood, Organisation, Rule, SelfRelianceTheme, User
 from ..passwords import MIN_LENGTH
-from ..services import accounts, admin, budget, closing, dashboard, deviations, self_reliance
+from ..services import accounts, admin, budget, closing, dashboard, deviations, retention, self_reliance
 from ..services import settings as app_settings
 from .requests import number_arg, safe_local_path
 
@@ -578,5 +581,44 @@ def security():
                 "Voor de projectgroep en de beheerder is tweestapsverificatie altijd verplicht. "
                 "Zet dit aan om het ook te vragen van professionals en buurtteams."
             )
+        },
+    )
+
+
+# ---------------------------------------------------------------- retention
+
+
+@bp.get("/bewaartermijnen")
+@login_required
+@access.require("admin")
+def retention_periods():
+    return render_template("admin/retention.html", periods=retention.periods())
+
+
+@bp.route("/bewaartermijnen/<code>", methods=["GET", "POST"])
+@login_required
+@access.require("admin")
+def retention_edit(code: str):
+    if code not in retention_rules.BY_CODE:
+        abort(404)
+    form = RetentionForm()
+    if request.method == "GET":
+        form.months_version.data, form.basis_version.data = retention.period_versions(code)
+        form.months.data, form.basis.data = retention.months(code), retention.basis(code)
+    return _save(
+        form,
+        lambda period, legal_basis: retention.set_period(
+            current_user, code, period, legal_basis, (form.months_version.data, form.basis_version.data)
+        ),
+        _("De bewaartermijn is opgeslagen. Een traject dat vanaf nu eindigt, krijgt deze termijn."),
+        url_for("admin.retention_periods"),
+        title=label("retention_kind", code),
+        parent=(_("Bewaartermijnen"), url_for("admin.retention_periods")),
+        hints={
+            "months": _(
+                "Hoeveel maanden na het einde. Het minimum is %(months)s.",
+                months=retention_rules.BY_CODE[code].minimum_months,
+            ),
+            "basis": _("De wet of regel waarop de termijn rust, en wie hem heeft vastgesteld."),
         },
     )

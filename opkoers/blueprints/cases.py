@@ -31,7 +31,7 @@ from ..forms.cases import (
 from ..labels import choices
 from ..messages import rule_message
 from ..models import Action, CaseInvolvement, Consent, PlanGoal
-from ..services import actions, agreements, cases, intake, lookups
+from ..services import actions, agreements, cases, intake, lookups, names
 from ..timeutil import local_today
 from .requests import as_rule_violation, number_arg
 
@@ -122,7 +122,7 @@ def history(case_id: int):
     case = access.case_or_404(case_id)
     page = cases.history(case, number_arg("page", 1), 50)
     return render_template(
-        "cases/history.html", case=case, page=page, history_names=cases.history_names(page.items)
+        "cases/history.html", case=case, page=page, history_names=names.history_names(page.items)
     )
 
 

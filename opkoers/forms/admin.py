@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..labels import choices
@@ -156,3 +164,19 @@ class PilotLightSettingForm(_AdminForm):
 
 class SecurityForm(_AdminForm):
     two_factor_everyone = BooleanField(_l("Tweestapsverificatie verplicht voor iedereen"))
+
+
+class RetentionForm(FlaskForm):
+    months_version = version_field()
+    basis_version = version_field()
+    months = WholeNumberField(
+        _l("Bewaartermijn in maanden"),
+        validators=[InputRequired(_l("Vul een aantal maanden in.")), NumberRange(min=1, max=1200)],
+    )
+    basis = TextAreaField(
+        _l("Wettelijke grondslag"),
+        validators=[InputRequired(_l("Schrijf de grondslag op.")), Length(max=2000)],
+    )
+
+    def values(self) -> dict:
+        return {"period": self.months.data, "legal_basis": self.basis.data}

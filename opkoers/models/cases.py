@@ -84,6 +84,11 @@ class Case(Versioned, db.Model):
     contract_signed_on: Mapped[date | None]
     closed_on: Mapped[date | None]
     closed_reason: Mapped[str] = mapped_column(Text, default="")
+    # Retention: set when the case ends (closed or declined), from the period then in force. After it
+    # the client's data is anonymised, unless a legal hold (its reason) keeps it.
+    retention_until: Mapped[date | None] = mapped_column(index=True)
+    legal_hold: Mapped[str] = mapped_column(Text, default="")
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -21,11 +21,8 @@ from ..models import (
     Intake,
     LifeDomain,
     Meeting,
-    Neighbourhood,
-    Organisation,
     PlanOfAction,
     SelectionStep,
-    SelfRelianceTheme,
     User,
 )
 from ..timeutil import local_today
@@ -36,6 +33,7 @@ from .closing import case_closing, case_pilot_lights
 from .deviations import case_deviations
 from .handover import aftercare_running, current_handover
 from .meetings import case_meetings
+from .names import history_names
 from .self_reliance import case_measurements, chart, themes
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
@@ -214,65 +212,6 @@ def case_page(case: Case, history_limit: int) -> dict:
     records["history"] = history(case, 1, history_limit).items
     records["history_names"] = history_names(records["history"])
     return records
-
-
-# Fields in the change history that hold the id of another record: field → kind of record.
-REFERENCE_FIELDS = {
-    "handler_id": "user",
-    "decided_by_id": "user",
-    "performed_by_id": "user",
-    "withdrawn_by_id": "user",
-    "recorded_by_id": "user",
-    "neighbourhood_id": "neighbourhood",
-    "life_domain_id": "life_domain",
-    "assignee_user_id": "user",
-    "assignee_organisation_id": "organisation",
-    "chair_id": "user",
-    "minutes_signed_by_id": "user",
-    "prioritised_life_domain_id": "life_domain",
-    "organisation_id": "organisation",
-    "executed_by_organisation_id": "organisation",
-    "contact_id": "user",
-    "deputy_id": "user",
-    "accepted_by_id": "user",
-    "assignee_id": "user",
-    "safety_net_by_id": "user",
-}
-
-
-# Fields named after the record they are about: "problem:3" is the problem in life domain 3.
-ID_PREFIXES = {"problem": "life_domain", "score": "theme"}
-
-
-def history_names(entries) -> dict[tuple[str, int], str]:
-    """The names behind the ids in these history entries, in at most one query per kind of record."""
-    models = {
-        "user": User,
-        "neighbourhood": Neighbourhood,
-        "life_domain": LifeDomain,
-        "organisation": Organisation,
-        "theme": SelfRelianceTheme,
-    }
-    wanted: dict[str, set[int]] = {kind: set() for kind in models}
-    for entry in entries:
-        for field, values in entry.changes.items():
-            kind = REFERENCE_FIELDS.get(field)
-            prefix, _, number = field.partition(":")
-            if prefix in ID_PREFIXES and number.isdigit():
-                kind, values = ID_PREFIXES[prefix], [int(number)]
-            if kind:
-                wanted[kind].update(v for v in values if isinstance(v, int))
-    names = {}
-    for kind, ids in wanted.items():
-        if ids:
-            model = models[kind]
-            names.update(
-                {
-                    (kind, i): n
-                    for i, n in db.session.execute(select(model.id, model.name).where(model.id.in_(ids)))
-                }
-            )
-    return names
 
 
 def history(case: Case, page: int, per_page: int):

@@ -30,7 +30,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..models.cases import consent_organisation
 from ..timeutil import LOCAL_TZ, local_today
-from . import change_status, check_version, meetings, notifications, self_reliance, settings
+from . import change_status, check_version, meetings, notifications, retention, self_reliance, settings
 
 PILOT_LIGHT_KEY = "pilot_light_months"
 DEFAULT_PILOT_LIGHT = rules.format_pilot_light_months(rules.DEFAULT_PILOT_LIGHT_MONTHS)
@@ -152,6 +152,7 @@ def close_case(
     _end_what_is_open(actor, case)
     change_status(actor, case, lifecycle.CLOSED)
     case.closed_on, case.closed_reason = closed_on, explanation  # in the trail as case_closed below
+    retention.mark_ended(case, closed_on)
     person = follow_up_person(case, actor)
     closing = CaseClosing(
         case_id=case.id,

@@ -8,7 +8,7 @@ from ..domain.decision_tree import CRITERIA
 from ..extensions import db
 from ..models import Case, Intake, IntakeProblem, SelectionStep
 from ..models.base import utcnow
-from . import change_status, check_version, self_reliance
+from . import change_status, check_version, retention, self_reliance
 from .budget import open_budget
 from .cases import load_case_records
 
@@ -91,6 +91,8 @@ def decide(actor, case: Case, outcome: str, motivation: str, decided_on, told_cl
     if outcome == "declined":
         values.update(closed_on=decided_on, closed_reason=motivation)
     changes = audit.apply_changes(case, values)
+    if outcome == "declined":
+        retention.mark_ended(case, decided_on)
     audit.record(actor, "decision_taken", case, changes, case.id)
     if outcome == "admitted":
         open_budget(actor, case)
