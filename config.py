@@ -73,6 +73,11 @@ class Config:
     # What an admitted client may spend, until the beheerder sets another default in the app.
     DEFAULT_BUDGET_CENTS = int(os.environ.get("DEFAULT_BUDGET_CENTS", "250000"))
 
+    # Requests larger than this are refused (413) before anything is read: no form here needs more.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    MAX_FORM_PARTS = 2000
+
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
 
@@ -92,6 +97,8 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # The __Host- prefix: the browser keeps the cookie only if it is Secure, for this host alone.
+    SESSION_COOKIE_NAME = "__Host-opkoers" if SESSION_COOKIE_SECURE else "opkoers"
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
 
     @classmethod

@@ -180,6 +180,10 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def secure_and_commit(response):
         """Security headers on every answer, then the one commit (or rollback) of the request."""
+        if "_remember" in session:
+            # There is no "remember me": no remember cookie exists, so none needs deleting (Flask-Login
+            # would otherwise send an empty cookie without the Secure and HttpOnly flags).
+            session.pop("_remember")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
