@@ -409,8 +409,9 @@ def test_a_foreign_case_answers_like_a_missing_one(as_role, world, factory, role
         foreign = {"consent_id": foreign_consent.id} if role == "projectgroep" else {"case_id": other.id}
         missing = {"consent_id": 999_999} if role == "projectgroep" else {"case_id": 999_999}
         urls = world.url(endpoint, **foreign), world.url(endpoint, **missing)
-        a, b = (_page(client.get(url), url) for url in urls)
-        assert a == b and a[0] == 404, endpoint
+        for headers in ({}, {"HX-Request": "true"}):  # a page, and the same asked for as a partial
+            a, b = (_page(client.get(url, headers=headers), url) for url in urls)
+            assert a == b and a[0] == 404, (endpoint, headers)
     # Attempts on a client the user may not see are in the log, as refused (pages of a meeting or a
     # deviation of the world's case are refused too); a missing id leaves nothing.
     logged = db.session.execute(select(AccessLogEntry.client_id, AccessLogEntry.outcome)).all()
