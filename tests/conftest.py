@@ -4,6 +4,7 @@ a logged-in test client per role, and factories for data."""
 import atexit
 import os
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 from flask import g
@@ -70,6 +71,23 @@ def _database_url(backend: str) -> str:
         db.engine.dispose()
     _prepared[backend] = url
     return url
+
+
+@contextmanager
+def throwaway_pg_database(prefix: str):
+    """An empty PostgreSQL database of this test process's own, dropped afterwards; yields its URL."""
+    base = pg_base_url()
+    name = f"{prefix}_{_worker()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _empty_all_tables() -> None:

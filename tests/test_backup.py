@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import stamp
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from opkoers import backup, create_app
 from opkoers.extensions import db
 from opkoers.models import AccessLogEntry, Case, Client
 
-from .conftest import _worker, pg_base_url
+from .conftest import throwaway_pg_database
 from .factories import Factory
 
 MIGRATIONS = str(Path(__file__).resolve().parents[1] / "migrations")
@@ -34,16 +34,8 @@ def scratch_url(backend, tmp_path):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(f"PostgreSQL backup tests skipped: {message}.")
-    base = pg_base_url()
-    name = f"opkoers_backup_{_worker()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database("opkoers_backup") as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,15 +8,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select, text
 
 from opkoers import create_app
 from opkoers.extensions import db
 from opkoers.models import LifeDomain
 from opkoers.models.audit import log_guard_ddl
 
-from .conftest import PG_HELP, _worker, pg_base_url
+from .conftest import PG_HELP, pg_base_url, throwaway_pg_database
 
 
 def _triggers(conn) -> set[str]:
@@ -35,18 +34,10 @@ def empty_database_url(request):
     if request.param == "sqlite":
         yield f"sqlite:///{tempfile.mkdtemp(prefix='opkoers-mig-')}/mig.db"
         return
-    base = pg_base_url()
-    if not base:
+    if not pg_base_url():
         pytest.skip(PG_HELP)
-    name = f"opkoers_migrations_{_worker()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database("opkoers_migrations") as url:
+        yield url
 
 
 # uq_rule_identity is an index on expressions (lower(name) …): the comparison cannot read it back,
