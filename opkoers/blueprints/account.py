@@ -43,24 +43,37 @@ def index():
     return _page()[0]
 
 
+def _change(form, name: str, change):
+    """A change on the account page: bad input shows the page again with the form (422), a refusal
+    says why (409, nothing changed); otherwise the answer `change` gives."""
+    if not form.validate_on_submit():
+        return _page(422, **{name: form})
+    try:
+        return change()
+    except REFUSED as refusal:
+        return _page(409, message=rule_message(as_rule_violation(refusal)), **{name: form})
+
+
+def _done(message: str):
+    flash(message, "success")
+    return redirect(url_for("account.index"))
+
+
 @bp.post("/wachtwoord")
 def password():
     form = PasswordChangeForm(prefix="pw")
-    if not form.validate_on_submit():
-        return _page(422, password_form=form)
-    try:
+
+    def change():
         accounts.change_password(_me(), form.current.data, form.new.data, session.get("sid"))
-    except Exception as refusal:  # a rule said no: show why, nothing changed
-        return _refused(refusal, password_form=form)
-    flash(_("Uw wachtwoord is veranderd. Op andere apparaten bent u uitgelogd."), "success")
-    return redirect(url_for("account.index"))
+        return _done(_("Uw wachtwoord is veranderd. Op andere apparaten bent u uitgelogd."))
+
+    return _change(form, "password_form", change)
 
 
 @bp.post("/sessies")
 def end_other_sessions():
     ended = accounts.end_sessions(_me(), _me(), "logout", keep_key=session.get("sid"))
-    flash(_("U bent op %(count)s andere plaatsen uitgelogd.", count=ended), "success")
-    return redirect(url_for("account.index"))
+    return _done(_("U bent op %(count)s andere plaatsen uitgelogd.", count=ended))
 
 
 def _qr(secret: str) -> str:
@@ -101,27 +114,20 @@ def two_factor():
 @bp.post("/herstelcodes")
 def recovery_codes():
     form = PasswordConfirmForm(prefix="confirm")
-    if not form.validate_on_submit():
-        return _page(422, confirm_form=form)
-    try:
+
+    def change():
         codes = accounts.renew_recovery_codes(_me(), form.password.data)
-    except Exception as refusal:
-        return _refused(refusal, confirm_form=form)
-    return render_template("account/recovery_codes.html", codes=codes, first_time=False)
+        return render_template("account/recovery_codes.html", codes=codes, first_time=False)
+
+    return _change(form, "confirm_form", change)
 
 
 @bp.post("/tweestapsverificatie/uit")
 def two_factor_off():
     form = PasswordConfirmForm(prefix="confirm")
-    if not form.validate_on_submit():
-        return _page(422, confirm_form=form)
-    try:
+
+    def change():
         accounts.disable_two_factor(_me(), form.password.data, session.get("sid"))
-    except Exception as refusal:
-        return _refused(refusal, confirm_form=form)
-    flash(_("Tweestapsverificatie staat nu uit."), "success")
-    return redirect(url_for("account.index"))
+        return _done(_("Tweestapsverificatie staat nu uit."))
 
-
-def _refused(refusal: Exception, **forms):
-    return _page(409, message=rule_message(as_rule_violation(refusal)), **forms)
+    return _change(form, "confirm_form", change)
