@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -13,7 +14,7 @@ from opkoers import timeutil
 from opkoers.domain import throttle, totp
 from opkoers.extensions import db
 from opkoers.models import AuditEntry, RecoveryCode, UserSession
-from opkoers.passwords import MAX_LENGTH, problem, verify_password
+from opkoers.passwords import MAX_LENGTH, needs_rehash, problem, verify_password
 from opkoers.services import accounts
 
 from .factories import Factory
@@ -463,3 +464,14 @@ def test_the_login_limits_are_settings(app):
     assert current_app.config["SESSION_IDLE_MINUTES"] == 30
     assert current_app.config["SESSION_ABSOLUTE_HOURS"] == 12
     assert current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"] == 5
+
+
+def test_an_old_hash_is_replaced_at_the_next_login(client, factory):
+    user = factory.user("professional")
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8 * 1024).hash(Factory.PASSWORD)
+    old = user.password_hash
+    assert needs_rehash(old)
+    assert _log_in(client, user).status_code == 302
+    db.session.expire_all()
+    assert user.password_hash != old and not needs_rehash(user.password_hash)
+    assert verify_password(user.password_hash, Factory.PASSWORD) and "m=19456" in user.password_hash
