@@ -111,6 +111,7 @@ def check_second_factor(user: User, code: str, remote_addr: str) -> bool:
     now = utc_now()
     rows = _throttle_rows(user.email.lower(), remote_addr)
     locked = throttle.is_locked(_state(rows[0]), now) or throttle.is_locked(_state(rows[1]), now)
+    locked = locked or not user.active or not user.organisation.active  # switched off in between
     step = None if locked else totp.matching_step(user.totp_secret or "", code, now, user.totp_last_step)
     if step is not None and _claim_step(user, step):
         rows[0].failures, rows[0].locked_until = 0, None
