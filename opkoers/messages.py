@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
 
@@ -99,6 +100,12 @@ def rule_message(error: RuleViolation) -> str:
             return password_problem_message(error.code)
         case "password_current_wrong":
             return _("Uw huidige wachtwoord klopt niet. Er is niets veranderd.")
+        case "password_locked":
+            return _(
+                "Er is te vaak een verkeerd wachtwoord gebruikt. Wacht %(minutes)s minuten. "
+                "Er is niets veranderd.",
+                minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+            )
         case "two_factor_already_on":
             return _("Tweestapsverificatie staat al aan.")
         case "two_factor_off":

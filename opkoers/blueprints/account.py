@@ -9,7 +9,7 @@ from ..domain import totp
 from ..forms.auth import EnrolForm, PasswordChangeForm, PasswordConfirmForm
 from ..messages import rule_message
 from ..services import accounts
-from .requests import REFUSED, as_rule_violation
+from .requests import REFUSED, as_rule_violation, keep_trail_on_refusal
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -51,6 +51,8 @@ def _change(form, name: str, change):
     try:
         return change()
     except REFUSED as refusal:
+        if getattr(refusal, "code", None) in (accounts.PASSWORD_WRONG, accounts.PASSWORD_LOCKED):
+            keep_trail_on_refusal()  # a wrong password counts towards the lock; nothing else changed
         return _page(409, message=rule_message(as_rule_violation(refusal)), **{name: form})
 
 
@@ -93,7 +95,7 @@ def two_factor():
     message, status = None, 200
     if form.validate_on_submit():
         try:
-            codes = accounts.enable_two_factor(me, form.secret.data, form.code.data)
+            codes = accounts.enable_two_factor(me, form.secret.data, form.code.data, session.get("sid"))
         except REFUSED as refusal:
             message, status = rule_message(as_rule_violation(refusal)), 422
         else:

@@ -24,6 +24,8 @@ from . import settings as app_settings
 SOMEONE = SimpleNamespace(id=None, name="(niet ingelogd)")
 TWO_FACTOR_EVERYONE = "two_factor_everyone"
 ISSUER = "Op Koers"
+# The refusals of confirm_password: recorded (count and trail) even though nothing else changes.
+PASSWORD_WRONG, PASSWORD_LOCKED = "password_current_wrong", "password_locked"
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,14 @@ def _count_failure(rows, now) -> None:
         row.locked_until = state.locked_until
 
 
-def _refuse(rows, now, user: User | None, email: str, reason: str) -> None:
+def _refuse(rows, now, user: User | None, reason: str) -> None:
+    """Count a failed login and write it in the trail: for which account (what was typed for an
+    unknown one is not kept: it may be a password typed in the wrong field) and why."""
     _count_failure(rows, now)
-    audit.record(
-        SOMEONE,
-        "login_failed",
-        user,
-        {"email": [None, email], "reason": [None, reason]},
-        entity_type="User",
-    )
+    changes = {"reason": [None, reason]}
+    if user is not None:
+        changes["email"] = [None, user.email]
+    audit.record(SOMEONE, "login_failed", user, changes, entity_type="User")
 
 
 def check_password(email: str, password: str, remote_addr: str) -> LoginResult:
@@ -97,11 +98,12 @@ def check_password(email: str, password: str, remote_addr: str) -> LoginResult:
     elif user.email in DEMO_EMAILS and not current_app.config.get("DEMO_MODE"):
         reason = "demo_account"  # the demo passwords are published: they open nothing outside demo mode
     else:
-        rows[0].failures, rows[0].locked_until = 0, None
+        if not user.has_two_factor:  # with a second factor, the count restarts only once the code is right
+            rows[0].failures, rows[0].locked_until = 0, None
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         return LoginResult(user)
-    _refuse(rows, now, user, email, reason)
+    _refuse(rows, now, user, reason)
     return LoginResult(None, address_locked=throttle.is_locked(_state(rows[1]), now))
 
 
@@ -111,8 +113,9 @@ def check_second_factor(user: User, code: str, remote_addr: str) -> bool:
     now = utc_now()
     rows = _throttle_rows(user.email.lower(), remote_addr)
     locked = throttle.is_locked(_state(rows[0]), now) or throttle.is_locked(_state(rows[1]), now)
-    locked = locked or not user.active or not user.organisation.active  # switched off in between
-    step = None if locked else totp.matching_step(user.totp_secret or "", code, now, user.totp_last_step)
+    # Switched off, or two-factor authentication reset, since the password step: no code helps.
+    locked = locked or not user.active or not user.organisation.active or not user.has_two_factor
+    step = None if locked else totp.matching_step(user.totp_secret, code, now, user.totp_last_step)
     if step is not None and _claim_step(user, step):
         rows[0].failures, rows[0].locked_until = 0, None
         return True
@@ -120,7 +123,7 @@ def check_second_factor(user: User, code: str, remote_addr: str) -> bool:
         rows[0].failures, rows[0].locked_until = 0, None
         audit.record(user, "recovery_code_used", user)
         return True
-    _refuse(rows, now, user, user.email, "locked" if locked else "wrong_code")
+    _refuse(rows, now, user, "locked" if locked else "wrong_code")
     return False
 
 
@@ -255,10 +258,23 @@ def open_sessions(user: User) -> list[UserSession]:
     )
 
 
+def confirm_password(user: User, password: str) -> None:
+    """The password asked again before a change to the account. A wrong one counts towards the same
+    lock as a failed login and is in the trail; while the account is locked, none is accepted."""
+    now = utc_now()
+    rows = _throttle_rows(user.email.lower(), audit.remote_address())
+    locked = any(throttle.is_locked(_state(row), now) for row in rows)
+    if not locked and passwords.verify_password(user.password_hash, password or ""):
+        return
+    _count_failure(rows, now)
+    reason = "locked" if locked else "wrong_password"
+    audit.record(user, "password_confirm_failed", user, {"reason": [None, reason]})
+    raise RuleViolation(PASSWORD_LOCKED if locked else PASSWORD_WRONG)
+
+
 def change_password(user: User, current: str, new: str, keep_key: str | None) -> None:
     """Change one's own password (the current one proves it is them); other sessions end."""
-    if not passwords.verify_password(user.password_hash, current or ""):
-        raise RuleViolation("password_current_wrong")
+    confirm_password(user, current)
     set_password(user, user, new)
     end_sessions(user, user, "password", keep_key)
 
@@ -274,9 +290,10 @@ def set_password(actor, user: User, new: str) -> None:
         audit.record(user, "password_changed", user, {"password": ["***", "***"]})
 
 
-def enable_two_factor(user: User, secret: str, code: str) -> list[str]:
+def enable_two_factor(user: User, secret: str, code: str, keep_key: str | None) -> list[str]:
     """Switch on two-factor authentication with the secret the app was given, once a code from the
-    app proves it works; returns the recovery codes, shown this once."""
+    app proves it works; returns the recovery codes, shown this once. Sessions elsewhere end: from
+    now on, every login needs the code."""
     if user.has_two_factor:
         raise RuleViolation("two_factor_already_on")
     if not totp.is_valid_secret(secret):
@@ -287,6 +304,7 @@ def enable_two_factor(user: User, secret: str, code: str) -> list[str]:
     user.totp_secret, user.totp_last_step, user.totp_enabled_at = secret, step, utc_now()
     codes = _replace_recovery_codes(user)
     audit.record(user, "two_factor_enabled", user)
+    end_sessions(user, user, "two_factor", keep_key)
     return codes
 
 
@@ -294,8 +312,7 @@ def renew_recovery_codes(user: User, password: str) -> list[str]:
     """New recovery codes (the old ones stop working); the password proves it is the user."""
     if not user.has_two_factor:
         raise RuleViolation("two_factor_off")
-    if not passwords.verify_password(user.password_hash, password or ""):
-        raise RuleViolation("password_current_wrong")
+    confirm_password(user, password)
     codes = _replace_recovery_codes(user)
     audit.record(user, "recovery_codes_renewed", user)
     return codes
@@ -318,8 +335,7 @@ def disable_two_factor(user: User, password: str, keep_key: str | None) -> None:
     """Switch two-factor authentication off for oneself, where it is not required."""
     if two_factor_required(user):
         raise RuleViolation("two_factor_required")
-    if not passwords.verify_password(user.password_hash, password or ""):
-        raise RuleViolation("password_current_wrong")
+    confirm_password(user, password)
     _clear_two_factor(user)
     audit.record(user, "two_factor_disabled", user)
     end_sessions(user, user, "two_factor", keep_key)
