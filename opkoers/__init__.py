@@ -198,7 +198,7 @@ def _register_request_hooks(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
-            audit.keep_access_rows_of_failed_request(response.status_code)
+        audit.write_unsaved_rows(response.status_code)
         return response
 
 

@@ -3,8 +3,9 @@
 from datetime import date, datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AccessLogEntry, AuditEntry
@@ -110,8 +111,18 @@ def _row(user, action: str, **values) -> dict:
 
 
 def start_request() -> None:
-    """Each request starts with an empty list of the access-log rows it wrote."""
+    """Each request starts with an empty list of the access-log rows it wrote, and of the rows that
+    are not (or no longer) in its transaction."""
     g.access_rows = []
+    g.access_unsaved = []
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rows_lost_by_rollback(session, previous_transaction) -> None:
+    """A rollback of the request's transaction takes its access-log rows with it: they are written
+    again when the request ends (a view that rolls back a refused change still showed the data)."""
+    if has_request_context() and previous_transaction.parent is None and "access_rows" in g:
+        g.access_unsaved = list(g.access_rows)
 
 
 class AccessLogUnavailable(RuntimeError):
@@ -155,15 +166,23 @@ def log_export(user) -> None:
 def log_refused(user, case_id: int, client_id: int) -> None:
     """Someone asked for a client's data they may not see. The row is written when the request
     ends (after its own changes were rolled back), like every row of a request that failed."""
-    g.access_rows.append(_row(user, request_action(), case_id=case_id, client_id=client_id, outcome="denied"))
+    row = _row(user, request_action(), case_id=case_id, client_id=client_id, outcome="denied")
+    g.access_rows.append(row)
+    g.access_unsaved.append(row)
 
 
-def keep_access_rows_of_failed_request(status: int) -> None:
-    """After a failed request was rolled back: its access-log rows are written all the same — what the
-    user tried to see, and (for a refused change that shows the form again) what they saw."""
-    rows = g.get("access_rows") or []
-    if status in (403, 404):  # nothing was shown
+# Failed requests that still showed client data: a refused change shows its form again.
+SHOWN_ON_FAILURE = frozenset({409, 422})
+
+
+def write_unsaved_rows(status: int) -> None:
+    """At the end of a request, after its commit or rollback: the access-log rows not in the database
+    yet are written all the same — what the user tried to see, and what they saw before a rollback.
+    A request that failed without showing anything keeps only its refusals."""
+    rows = g.get("access_unsaved") or []
+    if status >= 400 and status not in SHOWN_ON_FAILURE:
         rows = [r for r in rows if r["outcome"] == "denied"]
     if rows:
         db.session.execute(insert(AccessLogEntry), rows)
         db.session.commit()
+    g.access_unsaved = []

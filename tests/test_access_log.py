@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from opkoers import audit, timeutil
 from opkoers.extensions import db
 from opkoers.models import AccessLogEntry, AuditEntry, Consent, UserSession
 from opkoers.models.audit import REDACTED
-from opkoers.services import accounts, admin, agreements
+from opkoers.services import accounts, admin, agreements, notifications
 
 from .helpers import count_queries
 
@@ -78,6 +78,44 @@ def test_a_refused_change_still_logs_what_was_shown(login, factory, people):
     assert (row.action, row.outcome) == ("change", "allowed")
 
 
+def test_a_change_rolled_back_before_a_redirect_still_logs_what_was_opened(login, people, monkeypatch):
+    """The same form sent twice at the same moment: the second is rolled back and redirected (302)."""
+    case, users = people
+    pg = users["projectgroep"]
+
+    def at_the_same_moment(*args, **kwargs):
+        raise IntegrityError("INSERT", {}, Exception("duplicate form token"))
+
+    monkeypatch.setattr("opkoers.blueprints.budget.budget.commit", at_the_same_moment)
+    data = {
+        "form_token": "token-1",
+        "category": "housing",
+        "description": "Borg",
+        "payee": "Woningcorporatie",
+        "amount": "450",
+        "decided_by_id": str(pg.id),
+        "meeting_id": "",
+        "entry_date": timeutil.local_today().isoformat(),
+    }
+    response = login(pg).post(f"/trajecten/{case.id}/budget/toezegging", data=data)
+    assert response.status_code == 302
+    assert [(r.action, r.outcome) for r in _rows(case_id=case.id)] == [("change", "allowed")]
+
+
+def test_a_page_that_fails_logs_no_view_it_did_not_show(login, people, monkeypatch):
+    case, users = people
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something broke after the case was opened")
+
+    monkeypatch.setattr("opkoers.blueprints.cases.cases.case_page", broken)
+    client = login(users["projectgroep"])
+    monkeypatch.setitem(client.application.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get(f"/trajecten/{case.id}")
+    assert response.status_code == 500
+    assert _rows(case_id=case.id) == []
+
+
 def test_withdrawn_or_expired_consent_refuses_the_next_request_and_logs_it(login, factory, people):
     case, users = people
     client = login(users["involved"])
@@ -98,6 +136,22 @@ def test_withdrawn_or_expired_consent_refuses_the_next_request_and_logs_it(login
     assert client.get(f"/trajecten/{case.id}").status_code == 404
     outcomes = [r.outcome for r in _rows(case_id=case.id, user_id=users["involved"].id)]
     assert outcomes[-1] == "denied" and outcomes.count("denied") >= 2
+
+
+def test_notifications_name_only_clients_still_shared_and_are_logged(login, people):
+    case, users = people
+    pro = users["involved"]
+    notifications.notify(pro.id, "n1", "action_overdue", "Bel de woningcorporatie", "", case.id)
+    db.session.commit()
+    client = login(pro)
+    assert "Bel de woningcorporatie" in client.get("/meldingen").get_data(as_text=True)
+    assert [(r.what, r.action) for r in _rows(case_id=case.id)] == [("notifications.index", "list")]
+    consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
+    agreements.withdraw_consent(users["projectgroep"], case, consent, "Ingetrokken door de cliënt")
+    db.session.commit()
+    page = client.get("/meldingen").get_data(as_text=True)
+    assert "Bel de woningcorporatie" not in page and "U heeft geen meldingen." in page
+    assert len(_rows(case_id=case.id)) == 1
 
 
 def test_when_the_log_cannot_be_written_the_page_is_not_shown(login, factory, people):

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from .. import audit
 from ..services import notifications
 from .requests import number_arg
 
@@ -13,6 +14,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/meldingen")
 @login_required
 def index():
     page = notifications.inbox(current_user, number_arg("page", 1), current_app.config["CASES_PER_PAGE"])
+    audit.log_list(current_user, [n.case for n in page.items if n.case is not None])
     return render_template("notifications/index.html", page=page)
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from flask_babel import ngettext
 from sqlalchemy import String, cast, exists, func, literal, select, union_all, update
 from sqlalchemy import case as sql_case
+from sqlalchemy.orm import contains_eager
 
 from .. import access
 from ..domain.actions import FINISHED
@@ -45,19 +46,24 @@ def notify(
     return notify_many([item]) == 1
 
 
-def unread_count(user) -> int:
-    """How many notifications the user has not read yet."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+def _mine(query, user):
+    """The user's notifications, without those about a case they may no longer see (the consent
+    was withdrawn or ran out since): what they say of the client is not shown any more."""
+    return query.outerjoin(Case, Case.id == Notification.case_id).where(
+        Notification.user_id == user.id, Notification.case_id.is_(None) | access.visible_cases(user)
     )
 
 
+def unread_count(user) -> int:
+    """How many notifications the user has not read yet."""
+    query = select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+    return db.session.scalar(_mine(query, user))
+
+
 def inbox(user, page: int, per_page: int):
-    """The user's notifications, newest first."""
-    query = select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    """The user's notifications, newest first, each with its case (for the access log)."""
+    query = _mine(select(Notification), user).options(contains_eager(Notification.case))
+    return db.paginate(query.order_by(Notification.id.desc()), page=page, per_page=per_page, error_out=False)
 
 
 def mark_all_read(user) -> int:
