@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from . import access, charts
 from .domain.actions import is_overdue
-from .domain.consent import visible_changes
+from .domain.consent import domain_shown, visible_changes
 from .labels import access_what, label
 from .messages import money
 from .services import notifications
@@ -66,7 +66,8 @@ def _audit_value(value, field: str, names: dict | None = None) -> str:
     if value is None or value == "":
         return "—"
     if field in REFERENCE_FIELDS and names is not None:
-        return names.get((REFERENCE_FIELDS[field], value), f"#{value}")
+        ids = value if isinstance(value, list) else [value]
+        return ", ".join(names.get((REFERENCE_FIELDS[field], v), f"#{v}") for v in ids) or "—"
     if field in _MONEY_FIELDS and str(value).lstrip("-").isdigit():
         return money(int(value))
     if isinstance(value, list):
@@ -137,7 +138,12 @@ def init_app(app: Flask) -> None:
         can=access.can,
         hidden_domains=access.hidden_domains,
         consent_note=_consent_note,
-        visible_changes=lambda changes, case_id: visible_changes(changes, access.hidden_domains(case_id)),
+        domain_shown=lambda life_domain_id, case_id: domain_shown(
+            life_domain_id, access.hidden_domains(case_id)
+        ),
+        visible_changes=lambda entry, case_id: visible_changes(
+            entry.changes, access.hidden_domains(case_id), entry.action
+        ),
         can_update_action=access.can_update_action,
         can_follow_up=access.can_follow_up,
         can_act_for_team=access.can_act_for_team,

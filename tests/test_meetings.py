@@ -377,7 +377,7 @@ def test_attendance_priority_and_the_order_of_problems(table, factory):
     meetings.move_problem(chair, meeting, work.id, "up")
     assert [p.description for p in meetings.case_problems(case)] == ["Schulden", "Werk", "Wonen"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "problems_reordered"))
-    assert entry.changes["order"][1] == [d.life_domain.name for d in meetings.case_problems(case)]
+    assert entry.changes["life_domain_order"][1] == [p.life_domain_id for p in meetings.case_problems(case)]
 
 
 def test_an_action_agreed_at_the_meeting_belongs_to_it(table):

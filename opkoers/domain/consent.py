@@ -34,23 +34,45 @@ def check_domains(organisation_ids, domains: dict[int, set[int]], known: set[int
 
 # Trail fields that name the life domain the entry is about (a goal, the prioritised problem).
 DOMAIN_FIELDS = ("life_domain_id", "prioritised_life_domain_id")
-# Trail fields that can hold text of any life domain without saying which.
-MIXED_FIELDS = ("unreachable_goals",)
+# Trail fields that can hold text of any life domain without saying which: the plan's prioritised
+# problem and activities, and "order" (the names of the life domains in the client's order, as
+# older entries kept it). In an entry of a DOMAIN_ACTION the entry's life domain says it.
+MIXED_FIELDS = ("unreachable_goals", "order", "prioritised_problem", "activities")
+# Trail fields with a list of life domain ids: a reader sees the ones that are not hidden.
+DOMAIN_LIST_FIELDS = ("life_domain_order",)
+# Actions about one life domain: an entry that does not say which (an older one) is left out.
+DOMAIN_ACTIONS = frozenset({"goal_added", "goal_removed", "priority_recorded"})
 
 
-def visible_changes(changes: dict, hidden: frozenset[int]) -> dict | None:
+def domain_shown(life_domain_id: int | None, hidden: frozenset[int]) -> bool:
+    """Whether text about this life domain may be shown. Text that names no life domain may be about
+    any of them: it is shown only to a reader from whom nothing is hidden."""
+    return not hidden or (life_domain_id is not None and life_domain_id not in hidden)
+
+
+def visible_changes(changes: dict, hidden: frozenset[int], action: str) -> dict | None:
     """What a reader who may not read about the hidden life domains sees of one trail entry: the
-    fields outside those domains, or None when the entry is about one of them."""
+    fields outside those domains, or None when the entry is about one of them (or may be)."""
     if not hidden:
         return changes
     for field in DOMAIN_FIELDS:
         if any(v in hidden for v in changes.get(field, ()) if isinstance(v, int)):
             return None
+    if action in DOMAIN_ACTIONS and not any(
+        domain_shown(v, hidden) for field in DOMAIN_FIELDS for v in changes.get(field, ())
+    ):
+        return None
     shown = {}
     for field, values in changes.items():
         prefix, _, number = field.partition(":")
-        if (prefix == "problem" and number.isdigit() and int(number) in hidden) or field in MIXED_FIELDS:
+        if prefix == "problem" and number.isdigit() and int(number) in hidden:
             continue
+        if field in MIXED_FIELDS and action not in DOMAIN_ACTIONS:
+            continue
+        if field in DOMAIN_LIST_FIELDS:
+            values = [[v for v in side if v not in hidden] for side in values]
+            if values[0] == values[1]:
+                continue
         shown[field] = values
     return shown if shown or not changes else None
 

@@ -203,10 +203,10 @@ class ConsentForm(FlaskForm):
         self.life_domains = list(life_domains)
 
     def domains(self) -> dict[int, set[int]]:
-        """Per organisation the life domains ticked (on a new form: all of them)."""
+        """Per organisation the life domains ticked (on a new form: none, the client chooses each)."""
         every = {d.id for d in self.life_domains}
         if not self.is_submitted():
-            return {o: every for o, _ in self.organisation_ids.choices}
+            return {}
         ticked = {}
         for organisation_id, _name in self.organisation_ids.choices:
             values = request.form.getlist(f"domain-{organisation_id}")

@@ -437,6 +437,8 @@ def record_priority(
     )
     if changes:
         meeting.priority_revision += 1
+        # The life domain is always in the entry, so a reader kept out of it never sees the text.
+        changes.setdefault("prioritised_life_domain_id", [life_domain_id, life_domain_id])
         audit.record(actor, "priority_recorded", meeting, changes, meeting.case_id)
 
 
@@ -457,12 +459,13 @@ def move_problem(actor, meeting: Meeting, problem_id: int, direction: str) -> No
     problems = case_problems(case)
     order = rules.moved([p.id for p in problems], problem_id, direction)
     by_id = {p.id: p for p in problems}
-    before = [p.life_domain.name for p in problems]
+    before = [p.life_domain_id for p in problems]
     for position, pid in enumerate(order, start=1):
         by_id[pid].position = position
-    after = [by_id[pid].life_domain.name for pid in order]
+    after = [by_id[pid].life_domain_id for pid in order]
     if before != after:
-        audit.record(actor, "problems_reordered", problems[0].intake, {"order": [before, after]}, case.id)
+        changes = {"life_domain_order": [before, after]}
+        audit.record(actor, "problems_reordered", problems[0].intake, changes, case.id)
 
 
 # ---------------------------------------------------------------- pages

@@ -38,6 +38,7 @@ REFERENCE_FIELDS = {
     "proposed_by_id": "user",
     "team_id": "organisation",
     "theme_id": "theme",
+    "life_domain_order": "life_domain",
 }
 
 
@@ -67,7 +68,9 @@ def reference_names(pairs) -> dict[tuple[str, int], str]:
         if prefix in ID_PREFIXES and number.isdigit():
             kind, values = ID_PREFIXES[prefix], [int(number)]
         if kind:
-            wanted[kind].update(v for v in values if isinstance(v, int))
+            for value in values:
+                ids = value if isinstance(value, list) else [value]
+                wanted[kind].update(v for v in ids if isinstance(v, int))
     names = {}
     for kind, ids in wanted.items():
         if ids:

@@ -89,8 +89,10 @@ def test_referral_to_started_plan(page, people):
     expect(page.locator("#section-agreements form")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Schuldhulp Houten", exact=True).check()
-    page.get_by_label("Schuldhulp Houten: Gezondheid").uncheck()  # health stays out of debt help's view
+    for domain in ("Inkomen", "Schulden"):  # nothing is ticked beforehand: health stays out of their view
+        page.get_by_label(f"Schuldhulp Houten: {domain}").check()
     page.get_by_label("Gemeente Houten", exact=True).check()
+    page.get_by_label("Gemeente Houten: Inkomen").check()
     page.fill("#purposes", "Informatie over inkomen en schulden delen.")
     save_section(page, "agreements")
     expect(page.locator("#section-agreements .badge--valid")).to_have_text("Geldig")
