@@ -172,11 +172,7 @@ def case_or_404(case_id: int, user=None) -> Case:
 
 def meeting_or_404(meeting_id: int, user=None) -> Meeting:
     """A meeting of a case the user may see; otherwise 404, as if it did not exist."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    case_or_404(meeting.case_id, user)
-    return meeting
+    return case_record_or_404(Meeting, meeting_id, user)
 
 
 def case_record_or_404(model, record_id: int, user=None):

@@ -78,13 +78,18 @@ def make_backup(database_url: str, target_path: str | os.PathLike) -> Path:
     return target
 
 
-def check_backup(database_url: str, source_path: str | os.PathLike) -> str:
-    """Check a backup before restoring it (checksum, format, schema); return its Alembic revision."""
+def check_backup(database_url: str, source_path: str | os.PathLike, without_checksum: bool = False) -> str:
+    """Check a backup before restoring it (checksum, format, schema); return its Alembic revision.
+    A backup without its .sha256 file is refused unless without_checksum says to trust it."""
     url = _url(database_url)
     source = Path(source_path)
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
-    verify_checksum(source)
+    if not verify_checksum(source) and not without_checksum:
+        raise BackupError(
+            f"{checksum_path(source).name} is missing, so {source} cannot be checked for damage. "
+            "Put it next to the backup, or restore with --without-checksum if you trust the file."
+        )
     if _is_sqlite(url):
         return _sqlite_revision_of_backup(source)
     if _is_postgresql(url):
@@ -92,11 +97,11 @@ def check_backup(database_url: str, source_path: str | os.PathLike) -> str:
     raise BackupError(f"Restoring {url.get_backend_name()} databases is not supported.")
 
 
-def restore_backup(database_url: str, source_path: str | os.PathLike) -> str:
+def restore_backup(database_url: str, source_path: str | os.PathLike, without_checksum: bool = False) -> str:
     """Replace all data in the database with the backup; return the Alembic revision restored."""
     url = _url(database_url)
     source = Path(source_path)
-    check_backup(database_url, source)
+    check_backup(database_url, source, without_checksum)
     if _is_sqlite(url):
         _sqlite_restore(source, _sqlite_file(url, must_exist=False))
     else:

@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from . import audit
 from .extensions import db
 from .models import Organisation
 
@@ -126,6 +127,8 @@ def backup_database(target: Path | None) -> None:
         path = backup.make_backup(url, target)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
+    audit.record(None, "backup_made", None, {"file": [None, path.name]}, entity_type="Database")
+    db.session.commit()
     click.echo(f"Backup written: {path} ({backup.human_size(path.stat().st_size)})")
     click.echo(f"Checksum: {backup.checksum_path(path)}")
 
@@ -133,14 +136,15 @@ def backup_database(target: Path | None) -> None:
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask: replace all data without confirmation.")
-def restore_database(source: Path, yes: bool) -> None:
+@click.option("--without-checksum", is_flag=True, help="Restore a backup that has no .sha256 file.")
+def restore_database(source: Path, yes: bool, without_checksum: bool) -> None:
     """Replace ALL data in the database with a backup (stop the app and the scheduler first)."""
     from . import backup
 
     url = _database_url()
     shown = db.engine.url.render_as_string(hide_password=True)
     try:
-        backup.check_backup(url, source)
+        backup.check_backup(url, source, without_checksum)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
     if backup.checksum_path(source).exists():
@@ -152,9 +156,13 @@ def restore_database(source: Path, yes: bool) -> None:
     db.session.remove()
     db.engine.dispose()  # no pooled connection holds a lock or an old view of the data
     try:
-        revision = backup.restore_backup(url, source)
+        revision = backup.restore_backup(url, source, without_checksum)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
+    # The restored trail says so: what happened between the backup and now is gone.
+    changes = {"file": [None, source.name], "revision": [None, revision]}
+    audit.record(None, "database_restored", None, changes, entity_type="Database")
+    db.session.commit()
     click.echo(f"Restored {source} into {shown}.")
     click.echo(f"Database revision: {revision or '(none)'}")
     click.echo(backup.migration_advice(revision, current_app.extensions["migrate"].directory))

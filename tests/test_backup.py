@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from opkoers import backup, create_app
 from opkoers.extensions import db
-from opkoers.models import AccessLogEntry, Case, Client
+from opkoers.models import AccessLogEntry, AuditEntry, Case, Client
 
 from .conftest import throwaway_pg_database
 from .factories import Factory
@@ -105,6 +105,9 @@ def test_restore_gives_back_the_database_as_it_was_at_backup_time(live, tmp_path
     assert stat.S_IMODE(sidecar.stat().st_mode) == 0o600
     assert sidecar.read_text() == f"{backup.sha256_of(target)}  {target.name}\n"
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name, sidecar.name]
+    assert db.session.scalar(select(AuditEntry.changes).where(AuditEntry.action == "backup_made")) == {
+        "file": [None, target.name]
+    }
 
     # After the backup: a case and its client deleted, another renamed, a new access-log row.
     db.session.delete(db.session.get(Case, case_id))
@@ -121,7 +124,11 @@ def test_restore_gives_back_the_database_as_it_was_at_backup_time(live, tmp_path
     assert f"Database revision: {before['alembic_version'][0][0]}" in result.output
     assert "nothing to migrate" in result.output
 
-    assert _snapshot() == before
+    restored = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "database_restored")).one()
+    assert restored.changes["file"] == [None, target.name]
+    after = _snapshot()
+    after["audit_entry"] = [row for row in after["audit_entry"] if "database_restored" not in row]
+    assert after == before  # as it was, and the trail says it was restored
     assert db.session.get(Case, case_id).client.name == "Anna de Vries"
     assert db.session.scalar(select(AccessLogEntry.what).where(AccessLogEntry.what == "cases.list")) is None
     # The trails are append-only again after the restore.
@@ -174,6 +181,8 @@ def test_a_file_that_is_no_backup_is_refused(live, tmp_path):
         stranger.write_bytes(b"PGDMP but not really")
 
     result = live.test_cli_runner().invoke(args=["restore", str(stranger), "--yes"])
+    assert result.exit_code == 1 and ".sha256 is missing" in result.output
+    result = live.test_cli_runner().invoke(args=["restore", str(stranger), "--yes", "--without-checksum"])
     assert result.exit_code == 1
     assert "is not an Op Koers backup" in result.output
     assert _snapshot() == before

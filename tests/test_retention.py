@@ -176,6 +176,7 @@ def test_old_operational_records_are_deleted(factory):
             ),
             LoginThrottle(key="account:x", failures=2, window_start=now - timedelta(days=40)),
             LoginThrottle(key="account:y", failures=2, window_start=now - timedelta(days=2)),
+            LoginThrottle(key="account:z", failures=0),  # a counter reset by a good login
             Notification(
                 key="n1",
                 user_id=user.id,
@@ -188,12 +189,8 @@ def test_old_operational_records_are_deleted(factory):
     db.session.commit()
     report = retention.run()
     db.session.commit()
-    assert (report.access_log_rows, report.sessions, report.login_counters, report.notifications) == (
-        1,
-        1,
-        1,
-        1,
-    )
+    counts = (report.access_log_rows, report.sessions, report.login_counters, report.notifications)
+    assert counts == (1, 1, 2, 1)
     assert _count(AccessLogEntry) == 1 and _count(UserSession) == 1 and _count(LoginThrottle) == 1
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "retention_run"))
     assert entry.changes["access_log_rows"] == [None, 1]

@@ -15,17 +15,11 @@ from ..services import cases, lookups
 bp = Blueprint("documents", __name__, url_prefix="/trajecten/<int:case_id>/afdrukken")
 
 
-def _case(case_id: int, what: str):
-    """The case (404 when the user may not see it), logged as printed."""
-    case = access.case_or_404(case_id)
-    return case
-
-
 @bp.get("/intakeverslag")
 @login_required
 @access.require("cases.list")
 def intake_report(case_id: int):
-    case = _case(case_id, "intake_report")
+    case = access.case_or_404(case_id)
     records = cases.load_case_records(case)
     intake, talk = records["intake"], records["steps"].get("intake_talk")
     tree, result = [], None
@@ -49,7 +43,7 @@ def intake_report(case_id: int):
 @login_required
 @access.require("cases.list")
 def contract(case_id: int):
-    case = _case(case_id, "contract")
+    case = access.case_or_404(case_id)
     missing = None
     if case.decision == "declined":
         missing = _("De cliënt is niet toegelaten. Daarom is er geen contract.")
@@ -63,7 +57,7 @@ def contract(case_id: int):
 @access.require("cases.list")
 def consent_form(case_id: int):
     """A consent form to fill in and sign on paper, before it is recorded."""
-    case = _case(case_id, "consent_form")
+    case = access.case_or_404(case_id)
     return render_template(
         "documents/consent.html",
         case=case,
@@ -92,7 +86,7 @@ def consent(case_id: int, consent_id: int):
 @login_required
 @access.require("cases.list")
 def plan(case_id: int):
-    case = _case(case_id, "plan")
+    case = access.case_or_404(case_id)
     record = cases.load_case_records(case)["plan"]
     return render_template(
         "documents/plan.html",

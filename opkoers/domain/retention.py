@@ -66,11 +66,6 @@ def check_months(code: str, months: int) -> None:
         raise RuleViolation("retention_too_short", minimum=kind.minimum_months)
 
 
-def months_before(day: date, months: int) -> date:
-    """The same calendar day the given number of months earlier (the last day of a shorter month)."""
-    return months_after(day, -months)
-
-
 def months_after(day: date, months: int) -> date:
     """The same calendar day the given number of months later (the last day of a shorter month)."""
     index = day.year * 12 + day.month - 1 + months

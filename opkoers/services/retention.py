@@ -144,7 +144,9 @@ def run(today: date | None = None) -> Report:
     )
     report.sessions = _delete(UserSession, UserSession.created_at < now - _age("session"))
     report.login_counters = _delete(
-        LoginThrottle, LoginThrottle.window_start < now - timedelta(days=31 * rules.THROTTLE_MONTHS)
+        LoginThrottle,
+        (LoginThrottle.window_start < now - timedelta(days=31 * rules.THROTTLE_MONTHS))
+        | (LoginThrottle.window_start.is_(None) & LoginThrottle.locked_until.is_(None)),  # nothing counted
     )
     if any(asdict(report).values()):
         audit.record(
