@@ -142,15 +142,17 @@ def test_notifications_name_only_clients_still_shared_and_are_logged(login, peop
     case, users = people
     pro = users["involved"]
     notifications.notify(pro.id, "n1", "action_overdue", "Bel de woningcorporatie", "", case.id)
+    notifications.notify(pro.id, "n2", "weekly_digest", "1 open actie")  # about no client
     db.session.commit()
     client = login(pro)
-    assert "Bel de woningcorporatie" in client.get("/meldingen").get_data(as_text=True)
+    page = client.get("/meldingen").get_data(as_text=True)
+    assert "Bel de woningcorporatie" in page and "1 open actie" in page
     assert [(r.what, r.action) for r in _rows(case_id=case.id)] == [("notifications.index", "list")]
     consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
     agreements.withdraw_consent(users["projectgroep"], case, consent, "Ingetrokken door de cliënt")
     db.session.commit()
     page = client.get("/meldingen").get_data(as_text=True)
-    assert "Bel de woningcorporatie" not in page and "U heeft geen meldingen." in page
+    assert "Bel de woningcorporatie" not in page and "1 open actie" in page
     assert len(_rows(case_id=case.id)) == 1
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from flask_babel import ngettext
 from sqlalchemy import String, cast, exists, func, literal, select, union_all, update
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..domain.actions import FINISHED
@@ -62,7 +62,7 @@ def unread_count(user) -> int:
 
 def inbox(user, page: int, per_page: int):
     """The user's notifications, newest first, each with its case (for the access log)."""
-    query = _mine(select(Notification), user).options(contains_eager(Notification.case))
+    query = _mine(select(Notification), user).options(joinedload(Notification.case))
     return db.paginate(query.order_by(Notification.id.desc()), page=page, per_page=per_page, error_out=False)
 
 
