@@ -161,6 +161,7 @@ def _register_request_hooks(app: Flask) -> None:
         """Nothing of an earlier request on `g` (tests keep one app context across requests)."""
         g.keep_trail_on_refusal = False
         g.pop("hidden_domains", None)
+        g.pop("active_domains", None)
         audit.start_request()
 
     @app.before_request

@@ -153,6 +153,17 @@ def hidden_domains(case_id: int, user=None) -> frozenset[int]:
     return known[case_id]
 
 
+def shares_everything(case_id: int, user=None) -> bool:
+    """Whether the consent lets the user read about every life domain in use (inactive ones aside):
+    then text that names no life domain, and so may be about any, may be shown too."""
+    hidden = hidden_domains(case_id, user)
+    if not hidden:
+        return True
+    if "active_domains" not in g:
+        g.active_domains = frozenset(db.session.scalars(select(LifeDomain.id).where(LifeDomain.active)))
+    return not hidden & g.active_domains
+
+
 def case_or_404(case_id: int, user=None) -> Case:
     """Load a case the user may see, or answer 404 as if it did not exist. Either way the access log
     gets a row: what the user opened, changed or printed, on what basis; or that they were refused."""

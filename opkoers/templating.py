@@ -139,10 +139,10 @@ def init_app(app: Flask) -> None:
         hidden_domains=access.hidden_domains,
         consent_note=_consent_note,
         domain_shown=lambda life_domain_id, case_id: domain_shown(
-            life_domain_id, access.hidden_domains(case_id)
+            life_domain_id, access.hidden_domains(case_id), access.shares_everything(case_id)
         ),
         visible_changes=lambda entry, case_id: visible_changes(
-            entry.changes, access.hidden_domains(case_id), entry.action
+            entry.changes, access.hidden_domains(case_id), entry.action, access.shares_everything(case_id)
         ),
         can_update_action=access.can_update_action,
         can_follow_up=access.can_follow_up,

@@ -11,6 +11,7 @@ import pytest
 from flask_migrate import stamp
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from opkoers import backup, create_app
 from opkoers.extensions import db
@@ -136,6 +137,21 @@ def test_restore_gives_back_the_database_as_it_was_at_backup_time(live, tmp_path
         db.session.execute(text("UPDATE access_log SET what = 'x'"))
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_restore_into_an_older_schema_still_ends_with_the_advice(live, tmp_path, monkeypatch):
+    """A backup from before the audit trail had its present columns: restored, and told what to do."""
+    _with_data()
+    target = _make_backup(live, tmp_path)
+
+    def older_schema(*args, **kwargs):
+        raise OperationalError("INSERT INTO audit_entry", {}, Exception("no column remote_addr"))
+
+    monkeypatch.setattr("opkoers.cli.audit.record", older_schema)
+    result = live.test_cli_runner().invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Database revision:" in result.output
+    assert "not in the audit trail" in result.output
 
 
 def test_a_tampered_backup_is_refused_and_changes_nothing(live, tmp_path):

@@ -126,41 +126,50 @@ def test_a_consent_records_its_life_domains_per_organisation(factory):
     assert unknown.value.code == "unknown_life_domain"
 
 
+def _seen(changes, action="case_changed", everything_shared=False):
+    return visible_changes(changes, frozenset({4}), action, everything_shared)
+
+
 def test_history_lines_about_a_hidden_life_domain_are_left_out():
-    hidden = frozenset({4})
-
-    def seen(changes, action="case_changed"):
-        return visible_changes(changes, hidden, action)
-
-    assert seen({"problem:4": ["a", "b"], "problem:2": ["c", "d"]}) == {"problem:2": ["c", "d"]}
-    assert seen({"life_domain_id": [None, 4], "goal": [None, "x"]}, "goal_added") is None
-    assert seen({"life_domain_id": [None, 2], "goal": [None, "x"]}, "goal_added") == {
+    assert _seen({"problem:4": ["a", "b"], "problem:2": ["c", "d"]}) == {"problem:2": ["c", "d"]}
+    assert _seen({"life_domain_id": [None, 4], "goal": [None, "x"]}, "goal_added") is None
+    assert _seen({"life_domain_id": [None, 2], "goal": [None, "x"]}, "goal_added") == {
         "life_domain_id": [None, 2],
         "goal": [None, "x"],
     }
-    assert seen({"prioritised_life_domain_id": [4, 2], "prioritised_problem": ["x", "y"]}) is None
-    assert seen({"prioritised_life_domain_id": [4, 4], "prioritised_problem": ["x", "y"]}) is None
-    assert seen({"unreachable_goals": [None, ["x"]]}) is None
-    assert seen({"status": ["a", "b"]}) == {"status": ["a", "b"]}
-    nothing_hidden = visible_changes({"problem:4": ["a", "b"]}, frozenset(), "intake_changed")
+    assert _seen({"prioritised_life_domain_id": [4, 2], "prioritised_problem": ["x", "y"]}) is None
+    priority = {"prioritised_life_domain_id": [4, 4], "prioritised_problem": ["x", "y"]}
+    assert _seen(priority, "priority_recorded") is None
+    assert _seen({"unreachable_goals": [None, ["x"]]}) is None
+    assert _seen({"status": ["a", "b"]}) == {"status": ["a", "b"]}
+    nothing_hidden = visible_changes({"problem:4": ["a", "b"]}, frozenset(), "intake_changed", True)
     assert nothing_hidden == {"problem:4": ["a", "b"]}
-    assert seen({}) == {}
+    assert _seen({}) == {}
 
 
 def test_older_history_lines_that_do_not_say_their_life_domain_are_left_out():
-    hidden = frozenset({4})
-    assert visible_changes({"prioritised_problem": ["x", "y"]}, hidden, "priority_recorded") is None
-    assert visible_changes({"goal": ["x", None]}, hidden, "goal_removed") is None
+    assert _seen({"prioritised_problem": ["x", "y"]}, "priority_recorded") is None
+    assert _seen({"goal": ["x", None]}, "goal_removed") is None
     old_order = {"order": [["Schulden", "Gezondheid"], ["Gezondheid", "Schulden"]]}
-    assert visible_changes(old_order, hidden, "problems_reordered") is None
+    assert _seen(old_order, "problems_reordered") is None
+    # The old text named no life domain: it may have been about health.
+    priority = {"prioritised_life_domain_id": [None, 2], "prioritised_problem": ["x", "y"]}
+    assert _seen(priority, "priority_recorded") is None
+
+
+def test_text_without_a_life_domain_is_shown_when_only_inactive_domains_are_left_out():
+    plan = {"prioritised_problem": ["", "x"]}
+    assert _seen(plan, "plan_saved") is None
+    assert _seen(plan, "plan_saved", everything_shared=True) == plan
+    priority = {"prioritised_life_domain_id": [None, 2], "prioritised_problem": ["x", "y"]}
+    assert _seen(priority, "priority_recorded", everything_shared=True) == priority
 
 
 def test_a_new_order_of_problems_shows_only_the_visible_life_domains():
-    hidden = frozenset({4})
     order = {"life_domain_order": [[1, 4, 2], [4, 1, 2]]}
-    assert visible_changes(order, hidden, "problems_reordered") is None  # only the hidden one moved
+    assert _seen(order, "problems_reordered") is None  # only the hidden one moved
     order = {"life_domain_order": [[1, 4, 2], [2, 4, 1]]}
-    assert visible_changes(order, hidden, "problems_reordered") == {"life_domain_order": [[1, 2], [2, 1]]}
+    assert _seen(order, "problems_reordered") == {"life_domain_order": [[1, 2], [2, 1]]}
 
 
 def test_a_changed_priority_text_is_hidden_with_its_life_domain(login, world):
@@ -194,3 +203,11 @@ def test_the_consent_form_asks_per_organisation_and_refuses_none(login, factory)
     assert ok.status_code == 302
     consent = db.session.scalar(select(Consent))
     assert consent.domains_of(org.id) == {health}
+
+
+def test_a_life_domain_switched_off_later_hides_nothing_more(login, world):
+    """A life domain added after the consent, and not in use, does not hide the plan's own text."""
+    db.session.add(LifeDomain(code="vervoer", name="Vervoer", position=99, active=False))
+    db.session.commit()
+    page = login(world["contact"]).get(f"/trajecten/{world['case'].id}").get_data(as_text=True)
+    assert f"{SECRET} voorrang" in page

@@ -181,3 +181,14 @@ def test_english_button_switches_the_pages_to_english(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="nl">' in html
     assert "Inloggen bij Op Koers" in html
+
+
+def test_every_audit_action_in_the_code_has_a_readable_name():
+    """The history and the privacy pages show actions by name, never as a code."""
+    from opkoers.labels import LABELS
+
+    written = set()
+    for path in Path(__file__).parent.parent.joinpath("opkoers").rglob("*.py"):
+        written |= set(re.findall(r'audit\.record\(\s*[^,()]+,\s*"([a-z_]+)"', path.read_text()))
+    assert len(written) > 40
+    assert sorted(written - LABELS["audit_action"].keys()) == []

@@ -44,30 +44,42 @@ DOMAIN_LIST_FIELDS = ("life_domain_order",)
 DOMAIN_ACTIONS = frozenset({"goal_added", "goal_removed", "priority_recorded"})
 
 
-def domain_shown(life_domain_id: int | None, hidden: frozenset[int]) -> bool:
+def domain_shown(life_domain_id: int | None, hidden: frozenset[int], everything_shared: bool) -> bool:
     """Whether text about this life domain may be shown. Text that names no life domain may be about
-    any of them: it is shown only to a reader from whom nothing is hidden."""
-    return not hidden or (life_domain_id is not None and life_domain_id not in hidden)
+    any of them: it is shown only when the reader may read about every life domain in use."""
+    if life_domain_id is None:
+        return everything_shared
+    return life_domain_id not in hidden
 
 
-def visible_changes(changes: dict, hidden: frozenset[int], action: str) -> dict | None:
+def _about_a_shown_domain(changes: dict, hidden: frozenset[int], everything_shared: bool) -> bool:
+    """Whether an entry of a DOMAIN_ACTION is about life domains the reader may read about."""
+    priority = changes.get("prioritised_life_domain_id")
+    if priority is not None:  # each side's text is about that side's life domain (none: any)
+        return all(domain_shown(v, hidden, everything_shared) for v in priority)
+    goal = [v for v in changes.get("life_domain_id", ()) if v is not None]  # none: no goal yet, or any more
+    return bool(goal) and all(v not in hidden for v in goal)
+
+
+def visible_changes(
+    changes: dict, hidden: frozenset[int], action: str, everything_shared: bool
+) -> dict | None:
     """What a reader who may not read about the hidden life domains sees of one trail entry: the
-    fields outside those domains, or None when the entry is about one of them (or may be)."""
+    fields outside those domains, or None when the entry is about one of them (or may be).
+    everything_shared: no life domain in use is hidden (only inactive ones are)."""
     if not hidden:
         return changes
     for field in DOMAIN_FIELDS:
         if any(v in hidden for v in changes.get(field, ()) if isinstance(v, int)):
             return None
-    if action in DOMAIN_ACTIONS and not any(
-        domain_shown(v, hidden) for field in DOMAIN_FIELDS for v in changes.get(field, ())
-    ):
+    if action in DOMAIN_ACTIONS and not _about_a_shown_domain(changes, hidden, everything_shared):
         return None
     shown = {}
     for field, values in changes.items():
         prefix, _, number = field.partition(":")
         if prefix == "problem" and number.isdigit() and int(number) in hidden:
             continue
-        if field in MIXED_FIELDS and action not in DOMAIN_ACTIONS:
+        if field in MIXED_FIELDS and action not in DOMAIN_ACTIONS and not everything_shared:
             continue
         if field in DOMAIN_LIST_FIELDS:
             values = [[v for v in side if v not in hidden] for side in values]
