@@ -1,6 +1,9 @@
-"""Flask commands: demo data, the first administrator, the scheduler, retention, backup and restore."""
+"""Flask commands: demo data, the first administrator, the scheduler, retention, backup and restore,
+and a generated city for the benchmark."""
 
 import contextlib
+import secrets
+import time
 from pathlib import Path
 
 import click
@@ -20,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
     app.cli.add_command(run_retention)
+    app.cli.add_command(generate_city)
 
 
 @click.command("seed-demo")
@@ -107,6 +111,40 @@ def run_retention() -> None:
 def _database_url() -> str:
     # The engine's URL: Flask-SQLAlchemy has already made a relative SQLite path absolute.
     return db.engine.url.render_as_string(hide_password=False)
+
+
+@click.command("generate-city")
+@click.option(
+    "--clients", default=10_000, show_default=True, help="How many clients; the rest scales with it."
+)
+@click.option("--seed", default=2026, show_default=True, help="The same seed gives the same city.")
+@click.option(
+    "--password",
+    envvar="OPKOERS_BENCH_PASSWORD",
+    default=None,
+    help="The password of every generated account (default: a random one, printed).",
+)
+def generate_city(clients: int, seed: int, password: str | None) -> None:
+    """Fill an EMPTY database with a generated city for the benchmark (10,000 clients: ten years of
+    cases, 50,000 meetings, 250,000 actions, two million access-log rows)."""
+    from . import benchdata
+
+    password = password or secrets.token_urlsafe(12)
+    started, shown = time.monotonic(), {}
+
+    def progress(table: str, done: int, total: int) -> None:
+        step = max(total // 10, benchdata.BATCH)
+        if done == total or done // step != shown.get(table, 0):
+            shown[table] = done // step
+            click.echo(f"{table}: {done:,} of {total:,} ({time.monotonic() - started:.0f} s)")
+
+    try:
+        counts = benchdata.generate_city(benchdata.Scale(clients), seed, password, progress)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Done in {time.monotonic() - started:.0f} s: {sum(counts.values()):,} rows.")
+    accounts = f"Every account ({counts['user_account']:,}, e.g. professional1@bench.opkoers.test)"
+    click.echo(f"{accounts} has the password: {password}")
 
 
 @click.command("backup")
