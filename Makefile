@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app opkoers
 export OPKOERS_CONFIG ?= development
 
-.PHONY: run test install install-test frontend translations messages db demo lint scheduler clean
+.PHONY: run test install install-test frontend translations messages db demo lint scheduler clean bench
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ scheduler: install
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+
+# The benchmark: a city of 10,000 clients on SQLite and PostgreSQL, each page under wrk (see README).
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,374 @@
+"""`make bench`: how fast Op Koers answers with a city of 10,000 clients, on SQLite and PostgreSQL.
+
+For each database: a generated city (kept between runs; `--fresh` makes a new one), the app under
+gunicorn with two sync workers (the README's set-up for a 2-core server), and for each page `wrk`
+with 16 connections, logged in as the role that uses the page. The table gives requests/second (and
+as a share of the bare endpoint in the same run), p50 and p99 latency, the SQL queries of the page
+with 100 and with 10,000 clients, and the page's first-load size (HTML, CSS and JavaScript, gzip).
+It is printed and written to bench-results/<database>.md."""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "bench-wachtwoord-2026"
+USER_AGENT = "opkoers-bench"  # the same for the login and for wrk: a session is bound to its browser
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
+TARGET_SHARE, TARGET_P99_MS, TARGET_KB = 0.20, 100, 100
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str
+    path: str  # with {case}, {meeting}, {deep_page}, {last_name} filled in from the city
+
+
+PAGES = (
+    Page("bare endpoint (ceiling)", "", "/healthz"),
+    Page("dashboard", "projectgroep", "/start"),
+    Page("case list, page 1", "projectgroep", "/trajecten"),
+    Page("case list, deep page", "projectgroep", "/trajecten?page={deep_page}"),
+    Page("case list, search + filter", "projectgroep", "/trajecten?q={last_name}&status=in_progress"),
+    Page("case page, busy client", "projectgroep", "/trajecten/{case}"),
+    Page("my actions, busy professional", "professional", "/acties"),
+    Page("meeting page", "projectgroep", "/bijeenkomsten/{meeting}"),
+    Page("budget overview", "projectgroep", "/budget"),
+    Page("deviation register", "projectgroep", "/register"),
+    Page("impact report", "projectgroep", "/impact"),
+)
+ACCOUNTS = {
+    "projectgroep": "projectgroep1@bench.opkoers.test",
+    "professional": "professional1@bench.opkoers.test",
+}
+
+
+@dataclass
+class Result:
+    page: Page
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    queries_small: int = 0
+    queries_big: int = 0
+    first_load_kb: float = 0.0
+
+
+def app_env(database_url: str) -> dict[str, str]:
+    """A production configuration, on plain http on this machine."""
+    return os.environ | {
+        "OPKOERS_CONFIG": "production",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "PUBLIC_URL": "https://opkoers.example",
+        "MAIL_TRANSPORT": "outbox",
+        "SESSION_COOKIE_SECURE": "0",
+        "TWO_FACTOR_ROLES": "",
+        "OPKOERS_DEMO": "0",
+    }
+
+
+def flask(database_url: str, *args: str) -> None:
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "opkoers", *args], env=app_env(database_url), check=True, cwd=ROOT
+    )
+
+
+def database_url(backend: str, clients: int) -> str:
+    if backend == "sqlite":
+        folder = ROOT / "instance" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / f'city-{clients}.db'}"
+    return f"{PG_SERVER}/opkoers_bench_{clients}"
+
+
+def prepare(backend: str, clients: int, fresh: bool) -> str:
+    """The database of a city of this size, generated unless it is there already."""
+    from sqlalchemy import create_engine, text
+
+    url = database_url(backend, clients)
+    if backend == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        if fresh:
+            path.unlink(missing_ok=True)
+    else:
+        server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            name = f"opkoers_bench_{clients}"
+            if fresh:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        server.dispose()
+    flask(url, "db", "upgrade")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        try:
+            present = conn.scalar(text("SELECT count(*) FROM client"))
+        finally:
+            engine.dispose()
+    if present == 0:
+        print(f"[{backend}] generating a city of {clients:,} clients …", flush=True)
+        flask(url, "generate-city", "--clients", str(clients), "--password", PASSWORD)
+    elif present != clients:
+        raise SystemExit(f"{url} holds {present} clients, not {clients}: run with --fresh")
+    return url
+
+
+def city_paths(url: str) -> dict:
+    """The busy client's case (most meetings), one of its round tables, a page two thirds down the
+    case list, and the busy client's last name (a search that finds something in every city)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        cases = conn.scalar(text("SELECT count(*) FROM client_case"))
+        case = conn.scalar(
+            text("SELECT case_id FROM meeting GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 1")
+        )
+        meeting = conn.scalar(
+            text("SELECT id FROM meeting WHERE case_id = :c AND kind = 'round_table' ORDER BY id LIMIT 1"),
+            {"c": case},
+        )
+        name = conn.scalar(
+            text(
+                "SELECT client.name FROM client JOIN client_case c ON c.client_id = client.id WHERE c.id = :c"
+            ),
+            {"c": case},
+        )
+    engine.dispose()
+    last_name = name.split()[-2]  # generated names end in a number
+    return {
+        "case": case,
+        "meeting": meeting,
+        "deep_page": max(1, cases * 2 // 3 // 25),
+        "last_name": last_name,
+    }
+
+
+def measure(url: str, ids: dict[str, int]) -> dict[str, list]:
+    """Per page: the SQL statements it sends and its first-load size, measured in a process of its
+    own (the configuration is read from the environment once)."""
+    command = [sys.executable, __file__, "--measure", json.dumps(ids)]
+    output = subprocess.run(command, env=app_env(url), cwd=ROOT, capture_output=True, text=True)
+    if output.returncode:
+        raise SystemExit(f"measuring the pages failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout.splitlines()[-1])
+
+
+def measure_in_process(ids: dict[str, int]) -> dict[str, tuple[int, float]]:
+    """Per page: the SQL statements it sends and its first-load size (gzip of HTML, CSS and JS)."""
+    from sqlalchemy import event
+
+    from opkoers import create_app
+    from opkoers.extensions import db
+
+    app = create_app("production")
+    with app.app_context():
+        engine = db.engine
+    clients, out, assets = {}, {}, {}
+    # Each request in its own app context, as in production (the login lives on `g` within one).
+    for role, email in ACCOUNTS.items():
+        client = app.test_client()
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        response = client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
+        assert response.status_code == 302, f"login as {email}: {response.status_code}"
+        clients[role] = client
+    clients[""] = app.test_client()
+    for page in PAGES:
+        client, path = clients[page.role], page.path.format(**ids)
+        statements = []
+
+        def count(conn, cursor, statement, *args, into=statements):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+                into.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        response = client.get(path)
+        event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+        size = len(gzip.compress(response.data))
+        for asset in re.findall(
+            r'(?:href|src)="(/static/[^"]+\.(?:css|js))', response.get_data(as_text=True)
+        ):
+            if asset not in assets:
+                assets[asset] = len(gzip.compress(clients[""].get(asset).data))
+            size += assets[asset]
+        out[page.name] = (len(statements), size / 1024)
+    return out
+
+
+def csrf_token(login_page: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)
+    if found is None:
+        raise SystemExit(f"no login form in:\n{login_page[:1500]}")
+    return found.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "opkoers:create_app()",
+    ]
+    server = subprocess.Popen(
+        command, env=app_env(url), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def session_cookie(base: str, email: str) -> str:
+    """Log in over HTTP like a browser; the session cookie to send along."""
+    opener = urllib.request.build_opener(NoRedirect)
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    with opener.open(f"{base}/login") as response:
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+        token = csrf_token(response.read().decode())
+    form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD}).encode()
+    request = urllib.request.Request(f"{base}/login", data=form, headers={"Cookie": cookie})
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as answer:  # the redirect after a good login
+        if answer.code != 302:
+            raise
+        return answer.headers["Set-Cookie"].split(";")[0]
+    raise SystemExit(f"login as {email} did not succeed")
+
+
+def run_wrk(url: str, cookie: str, seconds: int, connections: int) -> tuple[float, float, float, int]:
+    headers = {"User-Agent": USER_AGENT} | ({"Cookie": cookie} if cookie else {})
+    with urllib.request.build_opener(NoRedirect).open(urllib.request.Request(url, headers=headers)) as answer:
+        if answer.status != 200:  # (a redirect to the login page raises here)
+            raise SystemExit(f"{url} answers {answer.status}")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
+    for name, value in headers.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50, p99 = (_ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", output).group(1)) for p in ("50", "99"))
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses: |timeout )(\d+)", output))
+    return rps, p50, p99, errors
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def table(backend: str, results: list[Result], clients: int) -> str:
+    ceiling = results[0].rps or 1
+    lines = [
+        f"## {backend}: {clients:,} clients, gunicorn 2 sync workers, wrk 16 connections",
+        "",
+        "| page | req/s | share of bare | p50 ms | p99 ms | queries (100 / "
+        f"{clients:,}) | first load KB (gzip) | errors | targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        share = r.rps / ceiling
+        misses = []
+        if r.page.role and share < TARGET_SHARE:
+            misses.append("throughput")
+        if r.p99_ms >= TARGET_P99_MS:
+            misses.append("p99")
+        if r.queries_small != r.queries_big:
+            misses.append("queries grow")
+        if r.first_load_kb > TARGET_KB:
+            misses.append("size")
+        lines.append(
+            f"| {r.page.name} | {r.rps:.0f} | {share:.0%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{r.queries_small} / {r.queries_big} | {r.first_load_kb:.1f} | {r.errors} | "
+            f"{'ok' if not misses else 'MISSED: ' + ', '.join(misses)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bench(backend: str, clients: int, seconds: int, connections: int, fresh: bool) -> str:
+    small = prepare(backend, 100, fresh)
+    big = prepare(backend, clients, fresh)
+    sizes_small = measure(small, city_paths(small))
+    ids = city_paths(big)
+    sizes_big = measure(big, ids)
+    port = free_port()
+    server = start_gunicorn(big, port)
+    base = f"http://127.0.0.1:{port}"
+    results = []
+    try:
+        cookies = {role: session_cookie(base, email) for role, email in ACCOUNTS.items()} | {"": ""}
+        for page in PAGES:
+            print(f"[{backend}] {page.name} …", flush=True)
+            rps, p50, p99, errors = run_wrk(
+                base + page.path.format(**ids), cookies[page.role], seconds, connections
+            )
+            result = Result(page, rps, p50, p99, errors)
+            result.queries_small, result.first_load_kb = sizes_small[page.name][0], sizes_big[page.name][1]
+            result.queries_big = sizes_big[page.name][0]
+            results.append(result)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    text = table(backend, results, clients)
+    folder = ROOT / "bench-results"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{backend}.md").write_text(text)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10, help="how long wrk loads each page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--fresh", action="store_true", help="generate the cities again")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one database, in this process
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure_in_process(json.loads(args.measure))))
+        return
+    if not shutil.which("wrk"):
+        raise SystemExit("The benchmark needs wrk: apt-get install wrk")
+    backends = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    for backend in backends:
+        print(bench(backend, args.clients, args.seconds, args.connections, args.fresh), flush=True)
+
+
+if __name__ == "__main__":
+    main()
