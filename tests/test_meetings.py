@@ -437,3 +437,15 @@ def test_the_calendar_feed_follows_the_secret_and_the_consent(app, table):
     db.session.commit()
     assert client.get(f"/agenda/feed/{token}.ics").status_code == 404
     assert client.get("/agenda/feed/not-a-token.ics").status_code == 404
+
+
+def test_upcoming_meetings_are_the_next_ones_not_yet_over(factory):
+    chair = factory.user("projectgroep")
+    case = factory.case(status="in_progress")
+    now = datetime.now(LOCAL_TZ)
+    ongoing = factory.meeting(case, chair, day=now.date(), start=time(0, 1), end=time(23, 59))
+    later = factory.meeting(case, chair, day=now.date() + timedelta(days=3))
+    factory.meeting(case, chair, day=now.date() - timedelta(days=2))  # over
+    factory.meeting(case, factory.user("projectgroep"), day=now.date() + timedelta(days=1))  # not mine
+    db.session.flush()
+    assert [m.id for m in meetings.upcoming_meetings(chair)] == [ongoing.id, later.id]

@@ -592,6 +592,7 @@ def week_meetings(user, monday: date, only_mine: bool) -> list[Meeting]:
 
 def upcoming_meetings(user, limit: int = 5) -> list[Meeting]:
     """The user's next planned meetings (of cases they may see)."""
+    now = utcnow()
     return db.session.scalars(
         select(Meeting)
         .join(Meeting.case)
@@ -599,7 +600,9 @@ def upcoming_meetings(user, limit: int = 5) -> list[Meeting]:
             _mine(user),
             access.visible_cases(user),
             Meeting.status == rules.PLANNED,
-            Meeting.ends_at > utcnow(),
+            Meeting.ends_at > now,
+            # A meeting is on one day: this bound lets the index on starts_at skip the years before.
+            Meeting.starts_at > now - timedelta(days=1),
         )
         .options(contains_eager(Meeting.case))
         .order_by(Meeting.starts_at, Meeting.id)
