@@ -117,7 +117,7 @@ def test_carried_out_and_outcome_are_recorded_once(running, factory):
     with pytest.raises(RuleViolation, match="outcome_already_recorded"):
         deviations.record_outcome(pg, deviation, "Anders", in_register=False)
     (row,) = deviations.register()
-    assert row["executed"] == 1 and row["outcomes"] == ["Uitkering loopt; woning gevonden."]
+    assert row["executed"] == 1 and row["outcomes"] == [("Uitkering loopt; woning gevonden.", 1)]
 
 
 def test_an_outcome_stays_out_of_the_register_unless_chosen(running):
@@ -127,6 +127,23 @@ def test_an_outcome_stays_out_of_the_register_unless_chosen(running):
     deviations.record_outcome(pg, deviation, f"{case.client.name} heeft nu een huis.", in_register=False)
     (row,) = deviations.register()
     assert row["outcomes"] == []
+
+
+def test_the_register_shows_each_outcome_once_the_most_frequent_first(running, factory):
+    case, pg = running
+    org = factory.organisation()
+    texts = ["Woning behouden"] * 3 + ["Uitkering loopt"] * 2 + [f"Anders {n}" for n in range(6)]
+    for text in texts:
+        deviation = _propose(pg, case)
+        _decide(pg, deviation)
+        deviations.record_execution(pg, deviation, org.id, TODAY)
+        deviations.record_outcome(pg, deviation, text, in_register=True)
+    (row,) = deviations.register()
+    assert row["count"] == row["executed"] == len(texts)
+    assert row["outcomes"][:2] == [("Woning behouden", 3), ("Uitkering loopt", 2)]
+    assert len(row["outcomes"]) == deviations.OUTCOMES_SHOWN and row["more_outcomes"] == 3
+    (everything,) = deviations.register(outcomes_per_rule=None)
+    assert len(everything["outcomes"]) == 8 and everything["more_outcomes"] == 0
 
 
 def test_a_correction_replaces_and_a_withdrawal_ends_the_count(running):

@@ -320,8 +320,8 @@ def register_csv():
             row["organisation"],
             row["count"],
             row["executed"],
-            " | ".join(row["outcomes"]),
+            " | ".join(f"{text} ({times}×)" if times > 1 else text for text, times in row["outcomes"]),
         ]
-        for row in deviations.register()
+        for row in deviations.register(outcomes_per_rule=None)
     )
     return csv_response("register-afwijkingen.csv", header, rows)

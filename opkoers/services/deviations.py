@@ -229,9 +229,14 @@ def is_in_force(deviation: Deviation) -> bool:
     return bool(db.session.scalar(select(exists().where(Deviation.id == deviation.id, in_force()))))
 
 
-def register() -> list[dict]:
+OUTCOMES_SHOWN = 5  # per rule on the register page: the most frequent outcomes
+
+
+def register(outcomes_per_rule: int | None = OUTCOMES_SHOWN) -> list[dict]:
     """Per rule: how often it was deviated from, how often carried out, and the outcomes chosen for
-    the register. Anonymised: no client, no dates, no other free text."""
+    the register — each different outcome once, with how often it was chosen, the most frequent
+    first; at most outcomes_per_rule of them (None: all), and how many more there are.
+    Anonymised: no client, no dates, no other free text."""
     counted = db.session.execute(
         select(
             Rule.id,
@@ -248,13 +253,31 @@ def register() -> list[dict]:
         .group_by(Rule.id, Rule.kind, Rule.name, Rule.reference, Organisation.name)
         .order_by(func.count(Deviation.id).desc(), Rule.name)
     ).all()
-    outcomes: dict[int, list[str]] = {}
-    for rule_id, text in db.session.execute(
-        select(Deviation.rule_id, Deviation.outcome)
+    times = func.count(Deviation.id)
+    ranked = (
+        select(
+            Deviation.rule_id,
+            Deviation.outcome,
+            times.label("times"),
+            func.row_number()
+            .over(partition_by=Deviation.rule_id, order_by=(times.desc(), Deviation.outcome))
+            .label("rank"),
+            func.count().over(partition_by=Deviation.rule_id).label("different"),
+        )
         .where(in_force(), Deviation.outcome_in_register, Deviation.outcome != "")
-        .order_by(Deviation.id)
-    ):
-        outcomes.setdefault(rule_id, []).append(text)
+        .group_by(Deviation.rule_id, Deviation.outcome)
+        .subquery()
+    )
+    query = select(ranked.c.rule_id, ranked.c.outcome, ranked.c.times, ranked.c.different).order_by(
+        ranked.c.rule_id, ranked.c.rank
+    )
+    if outcomes_per_rule is not None:
+        query = query.where(ranked.c.rank <= outcomes_per_rule)
+    outcomes: dict[int, list[tuple[str, int]]] = {}
+    different: dict[int, int] = {}
+    for rule_id, text, count, kinds in db.session.execute(query):
+        outcomes.setdefault(rule_id, []).append((text, count))
+        different[rule_id] = kinds
     return [
         {
             "kind": kind,
@@ -264,6 +287,7 @@ def register() -> list[dict]:
             "count": count,
             "executed": executed,
             "outcomes": outcomes.get(rule_id, []),
+            "more_outcomes": different.get(rule_id, 0) - len(outcomes.get(rule_id, [])),
         }
         for rule_id, kind, name, reference, organisation, count, executed in counted
     ]
