@@ -80,6 +80,7 @@ class Config:
 
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
+    ACTIONS_ON_CASE_PAGE = 20  # the most urgent; the rest on the case's list of actions
 
 
 class DevelopmentConfig(Config):

@@ -87,6 +87,7 @@ MATRIX: dict[str, dict[str, dict]] = {
     "cases.new": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.detail": {"GET": CASE_PAGE},
     "cases.history": {"GET": CASE_PAGE},
+    "cases.action_list": {"GET": CASE_PAGE},
     "cases.referral": {"GET": EDIT_PAGE, "POST": edit(422)},
     "cases.start_intake": {"GET": NO_GET, "POST": edit(409)},
     "cases.intake_edit": {"GET": EDIT_PAGE, "POST": edit(422)},  # without the version: refused as stale

@@ -254,3 +254,23 @@ def test_an_action_of_a_deactivated_user_is_flagged_and_can_be_given_to_someone_
     )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "action_updated"))
     assert entry.changes == {"assignee_user_id": [leaver.id, newcomer.id]}
+
+
+def test_the_case_page_shows_the_most_urgent_actions_and_links_to_all(login, factory):
+    pg_user = factory.user("projectgroep")
+    case = factory.case("in_progress")
+    for n in range(22):
+        factory.action(
+            case, pg_user, due=TODAY + timedelta(days=n + 1), description=f"Later {n:02d}", status="done"
+        )
+    factory.action(case, pg_user, due=TODAY - timedelta(days=3), description="Te laat: bellen")
+    db.session.commit()
+    client = login(pg_user)
+    page = client.get(f"/trajecten/{case.id}").get_data(as_text=True)
+    assert "Te laat: bellen" in page and "Alle 23 acties bekijken" in page
+    assert page.count('<li id="action-') == 20  # the overdue one and the 19 due soonest
+    assert "Later 18" in page and "Later 19" not in page
+    everything = client.get(f"/trajecten/{case.id}/acties").get_data(as_text=True)
+    second = client.get(f"/trajecten/{case.id}/acties?page=2").get_data(as_text=True)
+    shown = [f"Later {n:02d}" for n in range(22) if f"Later {n:02d}" in everything + second]
+    assert len(shown) == 22 and "Te laat: bellen" in everything

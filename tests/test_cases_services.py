@@ -242,13 +242,13 @@ def test_consent_valid_until_today_still_counts(visibility):
 )
 def test_next_step_per_status(factory, status, expected):
     case = factory.case(status=status)
-    assert cases.case_page(case, 20)["next_step"] == expected
+    assert cases.case_page(case, 20, 20)["next_step"] == expected
 
 
 def test_case_page_shows_the_latest_changes_first(pg, factory):
     case = factory.case()
     intake.start_intake(pg, case)
-    page = cases.case_page(case, 1)
+    page = cases.case_page(case, 1, 20)
     assert [e.action for e in page["history"]] == ["intake_started"]
     assert cases.history(case, 1, 50).total == 2
 
@@ -262,7 +262,7 @@ def test_start_intake_moves_status_and_opens_the_form(pg, factory):
     assert case.status == "intake"
     assert intake_of(case) is not None
     assert trail(case, "status_changed")[0].changes == {"status": ["referred", "intake"]}
-    assert cases.case_page(case, 20)["next_step"] == "complete_intake"
+    assert cases.case_page(case, 20, 20)["next_step"] == "complete_intake"
 
 
 @pytest.mark.parametrize("status", ["intake", "admitted", "declined", "in_progress"])
@@ -349,7 +349,7 @@ def test_record_and_correct_a_step(pg, factory):
     assert trail(case, "step_recorded")[0].changes["note"] == [None, "Goed gesprek"]
     _record_step(pg, case, "introduction", first.version, note="Heel goed gesprek")
     assert trail(case, "step_corrected")[0].changes["note"] == ["Goed gesprek", "Heel goed gesprek"]
-    assert cases.case_page(case, 20)["next_step"] == "step_intake_talk"
+    assert cases.case_page(case, 20, 20)["next_step"] == "step_intake_talk"
 
 
 def test_correcting_a_step_from_an_old_copy_is_refused(pg, factory):
@@ -416,7 +416,7 @@ def test_decline_closes_with_the_reason(pg, factory):
     assert case.status == "declined"
     assert case.closed_on == TODAY - timedelta(days=1)
     assert case.closed_reason == "Geen meervoudige problemen."
-    assert cases.case_page(case, 20)["next_step"] == "none"
+    assert cases.case_page(case, 20, 20)["next_step"] == "none"
 
 
 @pytest.mark.parametrize("status", ["referred", "admitted", "declined", "in_progress"])
@@ -513,7 +513,7 @@ def test_start_needs_contract_consent_and_a_signed_plan(pg, factory):
     agreements.add_goal(pg, case, factory.life_domains()[0].id, "Doel", "Resultaat")
     plan = db.session.scalar(select(PlanOfAction).where(PlanOfAction.case_id == case.id))
     agreements.save_plan(pg, case, plan.version, signed_on=TODAY)
-    assert cases.case_page(case, 20)["next_step"] == "start"
+    assert cases.case_page(case, 20, 20)["next_step"] == "start"
     agreements.start_plan(pg, case)
     assert case.status == "in_progress"
     assert trail(case, "status_changed")[-1].changes == {"status": ["admitted", "in_progress"]}
@@ -532,7 +532,7 @@ def test_involvement(pg, factory):
     cases.remove_involvement(pg, case, involvement)
     db.session.flush()
     assert trail(case, "involvement_removed")[0].changes == {"user": ["Paul Professional", None]}
-    assert cases.case_page(case, 20)["involvements"] == []
+    assert cases.case_page(case, 20, 20)["involvements"] == []
 
 
 @pytest.mark.parametrize("who", ["projectgroep", "beheerder", "inactive", "missing"])
@@ -615,10 +615,10 @@ def test_a_save_without_a_version_is_refused_as_stale(pg, factory):
 def test_a_running_case_asks_for_a_new_consent_once_it_is_withdrawn(pg, factory):
     org = factory.organisation()
     case = factory.case(status="in_progress", consent_organisations=[org])
-    assert cases.case_page(case, 20)["next_step"] == "round_table"
+    assert cases.case_page(case, 20, 20)["next_step"] == "round_table"
     consent = db.session.scalar(select(Consent).where(Consent.case_id == case.id))
     agreements.withdraw_consent(pg, case, consent, "De cliënt wil het niet meer.")
-    assert cases.case_page(case, 20)["next_step"] == "renew_consent"
+    assert cases.case_page(case, 20, 20)["next_step"] == "renew_consent"
 
 
 def test_nothing_is_dated_before_the_referral(pg, factory):

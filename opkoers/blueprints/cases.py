@@ -113,8 +113,20 @@ def new():
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     case = access.case_or_404(case_id)
-    context = cases.case_page(case, current_app.config["HISTORY_ON_CASE_PAGE"])
-    return render_template("cases/detail.html", case=case, **context)
+    return render_template("cases/detail.html", case=case, **_case_page(case))
+
+
+def _case_page(case) -> dict:
+    config = current_app.config
+    return cases.case_page(case, config["HISTORY_ON_CASE_PAGE"], config["ACTIONS_ON_CASE_PAGE"])
+
+
+@bp.get("/<int:case_id>/acties")
+def action_list(case_id: int):
+    """Every action of the case, a page at a time (the case page shows the most urgent)."""
+    case = access.case_or_404(case_id)
+    page = actions.case_actions_page(case, number_arg("page", 1), current_app.config["CASES_PER_PAGE"])
+    return render_template("cases/actions.html", case=case, page=page)
 
 
 @bp.get("/<int:case_id>/geschiedenis")
@@ -136,7 +148,7 @@ def _section(case, section: str | None):
         return redirect(url)
     if section is None:
         return "", 200, {"HX-Redirect": url}
-    context = cases.case_page(case, current_app.config["HISTORY_ON_CASE_PAGE"])
+    context = _case_page(case)
     return render_template("cases/_swap.html", case=case, section=section, **context)
 
 

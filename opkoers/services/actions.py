@@ -114,6 +114,12 @@ def case_actions(case: Case, *condition) -> list[Action]:
     return db.session.scalars(_with_details(query)).all()
 
 
+def case_actions_page(case: Case, page: int, per_page: int):
+    """One page of the actions of a case, unfinished and overdue first."""
+    query = _with_details(select(Action).where(Action.case_id == case.id).order_by(*_urgency_order()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
 def _mine(user):
     """SQL condition: actions for this user (or their organisation) on cases they may see."""
     return or_(Action.assignee_user_id == user.id, Action.assignee_organisation_id == user.organisation_id)

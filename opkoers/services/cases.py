@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..timeutil import local_today
 from . import check_version
-from .actions import case_actions
+from .actions import case_actions_page
 from .budget import case_budget
 from .closing import case_closing, case_pilot_lights
 from .deviations import case_deviations
@@ -178,7 +178,7 @@ def load_case_records(case: Case) -> dict:
     }
 
 
-def case_page(case: Case, history_limit: int) -> dict:
+def case_page(case: Case, history_limit: int, actions_limit: int) -> dict:
     """The case page: the records, the next step, who is involved, the latest changes."""
     records = load_case_records(case)
     today = local_today()
@@ -199,7 +199,7 @@ def case_page(case: Case, history_limit: int) -> dict:
         o.id for c in records["consents"] if records["consent_states"][c.id] == VALID for o in c.organisations
     }
     records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
-    records["actions"] = case_actions(case)
+    records["actions"] = case_actions_page(case, 1, actions_limit)
     records["meetings"] = case_meetings(case)
     records["budget_info"] = case_budget(case)
     records["deviations"] = case_deviations(case)
