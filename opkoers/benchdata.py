@@ -223,13 +223,8 @@ class CityGenerator:
         orgs = [("gemeente", "Gemeente Stad")] + [
             ("buurtteam", f"Buurtteam Wijk {n + 1}") for n in range(teams)
         ]
-        orgs += [
-            (
-                ORGANISATION_KINDS[n % len(ORGANISATION_KINDS)],
-                f"{ORGANISATION_KINDS[n % len(ORGANISATION_KINDS)].title()} {n + 1}",
-            )
-            for n in range(s.organisations - len(orgs))
-        ]
+        kinds = [ORGANISATION_KINDS[n % len(ORGANISATION_KINDS)] for n in range(s.organisations - len(orgs))]
+        orgs += [(kind, f"{kind.title()} {n + 1}") for n, kind in enumerate(kinds)]
         rows = [{"id": self._next_id(Organisation), "kind": k, "name": n, "active": True} for k, n in orgs]
         self._bulk(Organisation, rows)
         self.municipality = rows[0]["id"]
@@ -570,10 +565,10 @@ class CityGenerator:
             c.round_tables.append((row["id"], day))
             rows.append(row)
         self._bulk(Meeting, rows, len(rows))
+        by_id = {c.id: c for c in self.cases}
         participants = []
         for row in rows:
-            people = [u for u in self._case(row["case_id"]).people[:2]]
-            for user_id in dict.fromkeys([row["chair_id"], *people]):
+            for user_id in dict.fromkeys([row["chair_id"], *by_id[row["case_id"]].people[:2]]):
                 participants.append(
                     {
                         "id": self._next_id(MeetingParticipant),
@@ -587,11 +582,6 @@ class CityGenerator:
                     }
                 )
         self._bulk(MeetingParticipant, participants, len(participants))
-
-    def _case(self, case_id: int) -> _CaseInfo:
-        if not hasattr(self, "_by_id"):
-            self._by_id = {c.id: c for c in self.cases}
-        return self._by_id[case_id]
 
     def _actions(self) -> None:
         tables = [(c, m, d) for c in self.cases for m, d in c.round_tables]
