@@ -320,7 +320,7 @@ def table(backend: str, results: list[Result], clients: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bench(backend: str, clients: int, seconds: int, connections: int, fresh: bool) -> str:
+def bench(backend: str, clients: int, seconds: int, connections: int, fresh: bool, results: Path) -> str:
     small = prepare(backend, 100, fresh)
     big = prepare(backend, clients, fresh)
     sizes_small = measure(small, city_paths(small))
@@ -345,9 +345,8 @@ def bench(backend: str, clients: int, seconds: int, connections: int, fresh: boo
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     text = table(backend, results, clients)
-    folder = ROOT / "bench-results"
-    folder.mkdir(exist_ok=True)
-    (folder / f"{backend}.md").write_text(text)
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"{backend}.md").write_text(text)
     return text
 
 
@@ -358,6 +357,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--fresh", action="store_true", help="generate the cities again")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench-results", help="where the tables go")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one database, in this process
     args = parser.parse_args()
     if args.measure:
@@ -367,7 +367,8 @@ def main() -> None:
         raise SystemExit("The benchmark needs wrk: apt-get install wrk")
     backends = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     for backend in backends:
-        print(bench(backend, args.clients, args.seconds, args.connections, args.fresh), flush=True)
+        text = bench(backend, args.clients, args.seconds, args.connections, args.fresh, args.results)
+        print(text, flush=True)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -27,6 +25,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
 
+from . import transactions  # noqa: F401 - the database listeners: how requests read and write
 from .blueprints.requests import MAX_ID
 from .domain import RuleViolation
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
@@ -79,30 +78,6 @@ def _select_locale() -> str:
         return "nl"
     lang = session.get("lang")
     return lang if lang in ("nl", "en") else "nl"
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL, foreign keys and a busy timeout on every SQLite connection."""
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        # Let SQLAlchemy issue BEGIN itself, so writes can start with BEGIN IMMEDIATE.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
-    """SQLite: every transaction takes the write lock at the start. Page views write the access log
-    after reading, and a read-then-write transaction would fail with "database is locked" (not
-    wait) when another connection wrote in between."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _configure_login() -> None:
@@ -160,6 +135,7 @@ def _register_request_hooks(app: Flask) -> None:
     def fresh_request_state():
         """Nothing of an earlier request on `g` (tests keep one app context across requests)."""
         g.keep_trail_on_refusal = False
+        g.writing = False
         g.pop("hidden_domains", None)
         g.pop("active_domains", None)
         audit.start_request()
@@ -179,8 +155,8 @@ def _register_request_hooks(app: Flask) -> None:
         return None
 
     @app.after_request
-    def secure_and_commit(response):
-        """Security headers on every answer, then the one commit (or rollback) of the request."""
+    def secure(response):
+        """Security headers on every answer."""
         if "_remember" in session:
             # There is no "remember me": no remember cookie exists, so none needs deleting (Flask-Login
             # would otherwise send an empty cookie without the Secure and HttpOnly flags).
@@ -190,26 +166,48 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
         response.vary.add("HX-Request")
-        if current_user.is_authenticated and request.endpoint != "static":
+        if "_user_id" in session and request.endpoint != "static":  # (no database: the page is done)
             response.headers["Cache-Control"] = "no-store"
         if not app.debug and app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        # The request commits once, after the view succeeded; any error rolls everything back.
+        return response
+
+    @app.after_request  # runs first: the headers above go on whatever page this returns
+    def commit(response):
+        """The one commit (or rollback) of the request, then the access-log rows still to write.
+        When those cannot be written, nothing of the page is shown (fail closed)."""
         if response.status_code < 400 or g.get("keep_trail_on_refusal"):
             db.session.commit()
         else:
             db.session.rollback()
-        audit.write_unsaved_rows(response.status_code)
+        try:
+            audit.write_unsaved_rows(response.status_code)
+        except audit.AccessLogUnavailable as error:
+            return incident_page(app, error)
         return response
+
+    @app.teardown_request
+    def end_transaction(error):
+        """Whatever read the database after the commit (the page's last bits) ends with the request
+        too, also when tests keep one app context across requests."""
+        db.session.rollback()
+
+
+def render_error(status: int, message: str | None = None):
+    db.session.rollback()
+    template = "errors/_message.html" if htmx and not htmx.boosted else "errors/error.html"
+    return render_template(template, status=status, message=message, incident=g.get("incident")), status
+
+
+def incident_page(app: Flask, error: Exception) -> Response:
+    """The generic error page with an incident id; the details go to the log only."""
+    g.incident = uuid.uuid4().hex[:12]
+    app.logger.error("Unhandled error, incident %s", g.incident, exc_info=error)
+    return app.make_response(render_error(500))
 
 
 def _register_error_handlers(app: Flask) -> None:
     from .messages import rule_message
-
-    def render_error(status: int, message: str | None = None):
-        db.session.rollback()
-        template = "errors/_message.html" if htmx and not htmx.boosted else "errors/error.html"
-        return render_template(template, status=status, message=message, incident=g.get("incident")), status
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -232,6 +230,4 @@ def _register_error_handlers(app: Flask) -> None:
     def unexpected(error):
         if app.debug or app.testing and app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error
-        g.incident = uuid.uuid4().hex[:12]
-        app.logger.exception("Unhandled error, incident %s", g.incident)
-        return render_error(500)
+        return incident_page(app, error)

@@ -7,6 +7,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from . import transactions
 from .extensions import db
 from .models import AccessLogEntry, AuditEntry
 from .models.base import utcnow
@@ -130,17 +131,22 @@ class AccessLogUnavailable(RuntimeError):
 
 
 def _write(rows: list[dict]) -> None:
+    """A page view's rows are written when the request ends, before anything is sent
+    (`write_unsaved_rows`); a change's rows go in its own transaction, now."""
+    g.access_rows.extend(rows)
+    if transactions.reads_only():
+        g.access_unsaved.extend(rows)
+        return
     try:
         db.session.execute(insert(AccessLogEntry), rows)
     except DBAPIError as error:
         raise AccessLogUnavailable("the access log could not be written") from error
-    g.access_rows.extend(rows)
 
 
 def log_access(user, case, basis: str, consent_id: int | None) -> None:
     """An access-log row for a user opening, changing, printing or downloading one client's data
-    (once per case and request). Written at once: when the log cannot be written, the request fails
-    before any data is shown."""
+    (once per case and request). When the log cannot be written, the request fails before any data
+    is shown."""
     action = request_action()
     if any(r["case_id"] == case.id and r["action"] == action for r in g.access_rows):
         return
@@ -177,12 +183,18 @@ SHOWN_ON_FAILURE = frozenset({409, 422})
 
 def write_unsaved_rows(status: int) -> None:
     """At the end of a request, after its commit or rollback: the access-log rows not in the database
-    yet are written all the same — what the user tried to see, and what they saw before a rollback.
-    A request that failed without showing anything keeps only its refusals."""
+    yet are written — what a page view showed, what the user tried to see, and what they saw before a
+    rollback. A request that failed without showing anything keeps only its refusals. When they
+    cannot be written, the request fails (fail closed): the page is replaced by an error page."""
     rows = g.get("access_unsaved") or []
     if status >= 400 and status not in SHOWN_ON_FAILURE:
         rows = [r for r in rows if r["outcome"] == "denied"]
     if rows:
-        db.session.execute(insert(AccessLogEntry), rows)
-        db.session.commit()
+        g.writing = True
+        try:
+            db.session.execute(insert(AccessLogEntry), rows)
+            db.session.commit()
+        except DBAPIError as error:
+            db.session.rollback()
+            raise AccessLogUnavailable("the access log could not be written") from error
     g.access_unsaved = []

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
-from .. import audit, passwords
+from .. import audit, passwords, transactions
 from ..demo_accounts import DEMO_EMAILS
 from ..domain import RuleViolation, throttle, totp
 from ..extensions import db
@@ -196,13 +196,18 @@ def session_user(user_id: str, key: str | None) -> tuple[User | None, str | None
     if not user.active or not user.organisation.active:
         return None, None
     now, c = utc_now(), current_app.config
-    if now - row.created_at > timedelta(hours=c["SESSION_ABSOLUTE_HOURS"]):
+    too_old = now - row.created_at > timedelta(hours=c["SESSION_ABSOLUTE_HOURS"])
+    idle = now - row.last_seen_at > timedelta(minutes=c["SESSION_IDLE_MINUTES"])
+    seen_again = now - row.last_seen_at > timedelta(minutes=1)  # a write a minute at most
+    if (too_old or idle or seen_again) and transactions.start_writing():
+        return session_user(user_id, key)  # read again, in a transaction that may write
+    if too_old:
         _end(row, "absolute", now)
         return None, "absolute"
-    if now - row.last_seen_at > timedelta(minutes=c["SESSION_IDLE_MINUTES"]):
+    if idle:
         _end(row, "idle", now)
         return None, "idle"
-    if now - row.last_seen_at > timedelta(minutes=1):  # a write a minute at most, not one per request
+    if seen_again:
         row.last_seen_at = now
     return user, None
 
