@@ -81,6 +81,9 @@ class Config:
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
     ACTIONS_ON_CASE_PAGE = 20  # the most urgent; the rest on the case's list of actions
+    # The impact report, the deviation register and the budget overview count over all the years of
+    # data: each app process computes them at most once in this many seconds (0: at every request).
+    REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "60"))
 
 
 class DevelopmentConfig(Config):
@@ -94,6 +97,7 @@ class TestingConfig(Config):
     DEMO_MODE = True
     # Tests log users in with their password alone; the two-factor tests switch this on themselves.
     TWO_FACTOR_ROLES = ()
+    REPORT_CACHE_SECONDS = 0  # the report tests check the figures right after each change
 
 
 class ProductionConfig(Config):

@@ -25,6 +25,7 @@ from ..labels import label
 from ..messages import rule_message
 from ..models import Deviation
 from ..services import deviations, lookups, meetings
+from ..services.figures import figures
 from ..timeutil import LOCAL_TZ, local_today
 from .requests import as_rule_violation
 
@@ -296,7 +297,8 @@ def _register_guard():
 @bp.get("/register")
 def register():
     _register_guard()
-    return render_template("deviations/register.html", rows=deviations.register())
+    rows, computed_at = figures("register", None, deviations.register)
+    return render_template("deviations/register.html", rows=rows, computed_at=computed_at)
 
 
 @bp.get("/register.csv")

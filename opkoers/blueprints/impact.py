@@ -9,6 +9,7 @@ from ..domain.follow_up import MOMENTS
 from ..exports import csv_response
 from ..labels import label
 from ..services import impact, lookups
+from ..services.figures import figures
 from .requests import number_arg
 
 bp = Blueprint("impact", __name__)
@@ -38,9 +39,10 @@ def _charts(data: dict) -> dict:
 @bp.get("/impact")
 def report():
     filters = _filters()
-    data = impact.report(filters)
+    data, computed_at = figures("impact", filters, lambda: impact.report(filters))
     return render_template(
         "impact/report.html",
+        computed_at=computed_at,
         filters=filters,
         args={k: v for k in ("jaar", "wijk") if (v := request.args.get(k))},
         years=impact.years(),

@@ -36,6 +36,14 @@ LATER_MOMENTS = (follow_up_rules.END, follow_up_rules.HALF_YEAR, follow_up_rules
 
 
 @dataclass(frozen=True)
+class ThemeShown:
+    """A theme of the instrument as the report names it (plain values: the figures are kept)."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class ImpactFilter:
     year: int | None = None
     neighbourhood_id: int | None = None
@@ -221,7 +229,7 @@ def report(filters: ImpactFilter) -> dict:
     averages, changes = _self_reliance(filters)
     self_reliance = [
         {
-            "theme": theme,
+            "theme": ThemeShown(theme.id, theme.name),
             "averages": {m: averages.get((theme.id, m)) for m in follow_up_rules.MOMENTS},
             "changes": {m: changes.get((theme.id, m)) for m in LATER_MOMENTS},
         }
