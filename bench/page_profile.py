@@ -23,6 +23,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--explain", type=float, metavar="MS", help="plans of statements slower than MS")
     args = parser.parse_args()
     url = run.database_url(args.database, args.clients)
     os.environ.update(run.app_env(url))
@@ -41,13 +42,13 @@ def main() -> None:
     assert client.get(path).status_code == 200, path  # warm up: templates compiled, caches filled
     with app.app_context():
         engine = db.engine
-    timings: list[tuple[float, str]] = []
+    timings: list[tuple[float, str, object]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
         conn.info["started"] = time.perf_counter()
 
     def after(conn, cursor, statement, parameters, context, executemany):
-        timings.append((time.perf_counter() - conn.info.pop("started"), statement))
+        timings.append((time.perf_counter() - conn.info.pop("started"), statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
@@ -56,9 +57,11 @@ def main() -> None:
     wall = time.perf_counter() - started
     event.remove(engine, "before_cursor_execute", before)
     event.remove(engine, "after_cursor_execute", after)
-    for seconds, statement in timings:
+    for seconds, statement, parameters in timings:
         print(f"{seconds * 1000:8.2f} ms  {' '.join(statement.split())[:160]}")
-    sql = sum(s for s, _ in timings)
+        if args.explain is not None and seconds * 1000 > args.explain:
+            explain(engine, statement, parameters)
+    sql = sum(s for s, _, _ in timings)
     print(f"\none request: {wall * 1000:.1f} ms, SQL {sql * 1000:.1f} ms in {len(timings)} statements\n")
     profiler = cProfile.Profile()
     profiler.enable()
@@ -66,6 +69,14 @@ def main() -> None:
         client.get(path)
     profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
+def explain(engine, statement: str, parameters) -> None:
+    """The database's plan for one statement, as it ran (PostgreSQL: with actual times)."""
+    prefix = "EXPLAIN ANALYZE " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    with engine.connect() as conn:
+        for row in conn.exec_driver_sql(prefix + statement, parameters):
+            print("            " + " | ".join(str(v) for v in row))
 
 
 if __name__ == "__main__":

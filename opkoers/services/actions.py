@@ -10,10 +10,11 @@ from ..domain import actions as rules
 from ..domain import case_status as lifecycle
 from ..extensions import db
 from ..labels import label
-from ..models import Action, ActionNote, Case
+from ..models import Action, ActionNote, Case, User
 from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ, local_today
 from . import check_version
+from .paging import paginate_ids
 
 ACTION_FIELDS = (
     "description",
@@ -94,10 +95,12 @@ def add_action_note(actor, action: Action, text: str) -> ActionNote:
 
 
 def _with_details(query):
+    # "unnested": a user's organisation is joined flat, not as a nested join that SQLite would
+    # first build over every user.
     return query.options(
-        joinedload(Action.assignee_user),
+        joinedload(Action.assignee_user).joinedload(User.organisation, innerjoin="unnested"),
         joinedload(Action.assignee_organisation),
-        joinedload(Action.status_changed_by),
+        joinedload(Action.status_changed_by).joinedload(User.organisation, innerjoin="unnested"),
         selectinload(Action.notes),
     )
 
@@ -127,15 +130,21 @@ def _mine(user):
 
 def my_actions(user, show: str, page: int, per_page: int):
     """One page of the user's actions across the cases they may see, overdue first."""
-    query = select(Action).join(Action.case).where(_mine(user), access.visible_cases(user))
+    ids = (
+        select(Action.id).join(Case, Case.id == Action.case_id).where(_mine(user), access.visible_cases(user))
+    )
     if show == "open":
-        query = query.where(Action.status.not_in(rules.FINISHED))
+        ids = ids.where(Action.status.not_in(rules.FINISHED))
     elif show == "overdue":
-        query = query.where(Action.status.not_in(rules.FINISHED), Action.due_on < local_today())
+        ids = ids.where(Action.status.not_in(rules.FINISHED), Action.due_on < local_today())
     elif show == "finished":
-        query = query.where(Action.status.in_(rules.FINISHED))
-    query = _with_details(query.options(contains_eager(Action.case))).order_by(*_urgency_order())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        ids = ids.where(Action.status.in_(rules.FINISHED))
+
+    def load(page_ids):
+        query = select(Action).where(Action.id.in_(page_ids))
+        return _with_details(query.options(joinedload(Action.case, innerjoin=True)))
+
+    return paginate_ids(ids.order_by(*_urgency_order()), load, page, per_page, count_in_page=True)
 
 
 def overdue_actions(user, limit: int = 5) -> tuple[int, list[Action]]:

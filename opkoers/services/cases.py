@@ -34,6 +34,7 @@ from .deviations import case_deviations
 from .handover import aftercare_running, current_handover
 from .meetings import case_meetings
 from .names import history_names
+from .paging import paginate_ids
 from .self_reliance import case_measurements, chart, themes
 
 CLIENT_FIELDS = ("name", "date_of_birth", "address", "postcode", "city", "neighbourhood_id", "phone", "email")
@@ -98,19 +99,28 @@ class CaseFilter:
 
 def list_cases(user, filters: CaseFilter, page: int, per_page: int):
     """One page of the cases the user may see: crisis first, then the newest referrals."""
-    query = select(Case).join(Case.client).where(access.visible_cases(user))
+    ids = select(Case.id).where(access.visible_cases(user))
+    if filters.q or filters.neighbourhood_id:
+        ids = ids.join(Client, Client.id == Case.client_id)
     if filters.q:
-        query = query.where(func.lower(Client.name).contains(filters.q.lower(), autoescape=True))
+        ids = ids.where(func.lower(Client.name).contains(filters.q.lower(), autoescape=True))
     if filters.status:
-        query = query.where(Case.status == filters.status)
+        ids = ids.where(Case.status == filters.status)
     if filters.neighbourhood_id:
-        query = query.where(Client.neighbourhood_id == filters.neighbourhood_id)
+        ids = ids.where(Client.neighbourhood_id == filters.neighbourhood_id)
     if filters.crisis:
-        query = query.where(Case.crisis)
-    query = query.options(contains_eager(Case.client).joinedload(Client.neighbourhood)).order_by(
-        Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc()
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        ids = ids.where(Case.crisis)
+    ids = ids.order_by(Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc())
+
+    def load(page_ids):
+        return (
+            select(Case)
+            .join(Case.client)
+            .where(Case.id.in_(page_ids))
+            .options(contains_eager(Case.client).joinedload(Client.neighbourhood))
+        )
+
+    return paginate_ids(ids, load, page, per_page)
 
 
 def case_facts(
