@@ -194,6 +194,9 @@ class CityGenerator:
         self._access_log()
         self._fix_sequences()
         db.session.commit()
+        # The planner's statistics, as a database that filled up over ten years would have them.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
         return self.counts
 
     def _reference_data(self) -> None:
