@@ -69,11 +69,12 @@ def guard(blueprint, permission: str) -> None:
             abort(403)
 
 
-def consent_covers(organisation_id: int, today=None):
-    """SQL condition: the case has a valid, unwithdrawn consent naming this organisation."""
+def consent_covers(organisation_id: int, today=None, case_id=Case.id):
+    """SQL condition: the case (case_id: Case.id, or a column holding a case id) has a valid,
+    unwithdrawn consent naming this organisation."""
     today = today or local_today()
     return exists().where(
-        Consent.case_id == Case.id,
+        Consent.case_id == case_id,
         Consent.withdrawn_at.is_(None),
         Consent.signed_on <= today,
         Consent.valid_until >= today,
@@ -82,15 +83,16 @@ def consent_covers(organisation_id: int, today=None):
     )
 
 
-def visible_cases(user):
-    """SQL condition on Case: the cases this user may see."""
+def visible_cases(user, case_id=Case.id):
+    """SQL condition on Case: the cases this user may see. With case_id, the condition is on that
+    column instead (a record's case, without joining the case itself)."""
     if not user.is_authenticated:
         return false()
     if user.role == "projectgroep":
         return true()
     if user.role in ("professional", "buurtteam"):
-        involved = exists().where(CaseInvolvement.case_id == Case.id, CaseInvolvement.user_id == user.id)
-        return involved & consent_covers(user.organisation_id)
+        involved = exists().where(CaseInvolvement.case_id == case_id, CaseInvolvement.user_id == user.id)
+        return involved & consent_covers(user.organisation_id, case_id=case_id)
     return false()
 
 

@@ -84,6 +84,15 @@ def test_the_inbox_and_the_unread_count(login, factory):
     assert _count(user_id=user.id) == 2  # read, not gone
 
 
+def test_the_badge_stops_counting_at_99(login, factory):
+    user = factory.user("professional")
+    db.session.commit()
+    items = [{"key": f"k{i}", "user_id": user.id, "kind": "digest", "subject": "Week"} for i in range(120)]
+    notifications.notify_many(items)
+    db.session.commit()
+    assert '<span class="badge badge--count">99+' in login(user).get("/start").get_data(as_text=True)
+
+
 def test_each_reminder_is_also_one_e_mail(app, factory):
     user, _, _ = _world(factory)
     notifications.send_action_reminders()

@@ -49,15 +49,19 @@ def notify(
 def _mine(query, user):
     """The user's notifications, without those about a case they may no longer see (the consent
     was withdrawn or ran out since): what they say of the client is not shown any more."""
-    return query.outerjoin(Case, Case.id == Notification.case_id).where(
-        Notification.user_id == user.id, Notification.case_id.is_(None) | access.visible_cases(user)
+    return query.where(
+        Notification.user_id == user.id,
+        Notification.case_id.is_(None) | access.visible_cases(user, Notification.case_id),
     )
 
 
+UNREAD_SHOWN = 99  # the badge says "99+" beyond this: counting further costs time and says nothing
+
+
 def unread_count(user) -> int:
-    """How many notifications the user has not read yet."""
-    query = select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
-    return db.session.scalar(_mine(query, user))
+    """How many notifications the user has not read yet, up to UNREAD_SHOWN + 1."""
+    unread = _mine(select(Notification.id).where(Notification.read_at.is_(None)), user)
+    return db.session.scalar(select(func.count()).select_from(unread.limit(UNREAD_SHOWN + 1).subquery()))
 
 
 def inbox(user, page: int, per_page: int):
