@@ -78,6 +78,11 @@ class Config:
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     MAX_FORM_PARTS = 2000
 
+    # Several scheduler processes may run (say one per app server): the one holding the lease runs
+    # the jobs and renews it with every heartbeat; another takes over when its beat is this old.
+    SCHEDULER_HEARTBEAT_SECONDS = int(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "60"))
+    SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
+
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
     ACTIONS_ON_CASE_PAGE = 20  # the most urgent; the rest on the case's list of actions

@@ -81,21 +81,19 @@ def _cli_message(error: Exception) -> str:
 
 @click.command("scheduler")
 def run_scheduler() -> None:
-    """Run the scheduler in this process (run exactly one per installation)."""
-    from . import jobs
-    from .scheduler import build_scheduler
+    """Run the scheduler in this process. Several may run (one per app server, say): one runs the
+    jobs, the others stand by and take over when it stops."""
+    from .scheduler import Leader, build_scheduler
 
     app = current_app._get_current_object()
-    jobs.heartbeat(app)
-    # Catch up at once after the scheduler was down (each reminder and e-mail still goes out once).
-    jobs.action_reminders(app)
-    jobs.meeting_reminders(app)
-    jobs.follow_up_reminders(app)
-    jobs.weekly_digest(app)
-    jobs.deliver_mail(app)
-    click.echo("Scheduler running. Stop with Ctrl+C.")
+    leader = Leader(app)
+    leader.beat()  # takes the lease and catches up after downtime, or finds another one leading
+    if leader.active:
+        click.echo("Scheduler running. Stop with Ctrl+C.")
+    else:
+        click.echo("Another scheduler runs the jobs; this one stands by and takes over when it stops.")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        build_scheduler(app).start()
+        build_scheduler(app, leader).start()
 
 
 @click.command("retention")

@@ -1,17 +1,21 @@
 """Scheduled jobs. Each opens its own app context, calls a service, and commits once."""
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from .extensions import db
 from .services import follow_up, housekeeping, mail, notifications
 from .services import retention as retention_service
 
 
-def heartbeat(app) -> None:
-    """Record that the scheduler is alive (shown by /healthz)."""
+def heartbeat(app, holder: str | None = None) -> bool:
+    """Show that the scheduler is alive (/healthz) and hold its lease; True when this process (or
+    `holder`) is the one that runs the jobs."""
     with app.app_context():
-        housekeeping.record_heartbeat()
+        lease = timedelta(seconds=app.config["SCHEDULER_LEASE_SECONDS"])
+        held = housekeeping.hold_lease(holder or housekeeping.this_process(), lease)
         db.session.commit()
+        return held
 
 
 def purge_form_tokens(app) -> int:

@@ -70,12 +70,14 @@ class FormSubmission(db.Model):
 
 
 class SchedulerHeartbeat(db.Model):
-    """The scheduler's last sign of life, shown by /healthz."""
+    """The scheduler's last sign of life, shown by /healthz, and its lease: the scheduler process
+    that holds it runs the jobs; others stand by and take over when its beat stops."""
 
     __tablename__ = "scheduler_heartbeat"
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    holder: Mapped[str | None] = mapped_column(String(120))
 
 
 # ---------------------------------------------------------------- the trails stay as written

@@ -1,8 +1,13 @@
-"""The scheduler's own work: showing it is alive, and forgetting what no longer matters."""
+"""The scheduler's own work: showing it is alive (and which process runs the jobs), and forgetting
+what no longer matters."""
 
+import os
+import socket
 from datetime import timedelta
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, or_, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import FormSubmission, SchedulerHeartbeat
@@ -11,14 +16,37 @@ from ..models.base import utcnow
 HEARTBEAT = "scheduler"
 
 
-def record_heartbeat() -> None:
-    """Note that the scheduler is alive now."""
-    beat = db.session.get(SchedulerHeartbeat, HEARTBEAT)
-    if beat is None:
-        db.session.add(SchedulerHeartbeat(name=HEARTBEAT, beat_at=utcnow()))
-    else:
-        beat.beat_at = utcnow()
-    db.session.flush()
+def this_process() -> str:
+    """How a scheduler process is known in the lease: its machine and process id."""
+    return f"{socket.gethostname()[:100]}:{os.getpid()}"
+
+
+def hold_lease(holder: str, lease: timedelta) -> bool:
+    """Of all scheduler processes (on one or several servers) one runs the jobs: the one holding
+    the lease. It takes the lease when nobody holds it or when the holder's last beat is older than
+    `lease` (it stopped), and renews it with every beat; /healthz shows that beat. True when
+    `holder` holds the lease now. One statement decides, so two processes never both hold it."""
+    now = utcnow()
+    first = _insert(SchedulerHeartbeat).values(name=HEARTBEAT, beat_at=now, holder=holder)
+    db.session.execute(first.on_conflict_do_nothing())
+    taken = db.session.execute(
+        update(SchedulerHeartbeat)
+        .where(
+            SchedulerHeartbeat.name == HEARTBEAT,
+            or_(
+                SchedulerHeartbeat.holder == holder,
+                SchedulerHeartbeat.holder.is_(None),
+                SchedulerHeartbeat.beat_at < now - lease,
+            ),
+        )
+        .values(holder=holder, beat_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return taken == 1
+
+
+def _insert(model):
+    return (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(model)
 
 
 def purge_form_tokens(older_than: timedelta = timedelta(days=2)) -> int:
