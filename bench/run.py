@@ -4,8 +4,9 @@ For each database: a generated city (kept between runs; `--fresh` makes a new on
 gunicorn with two sync workers (the README's set-up for a 2-core server), and for each page `wrk`
 with 16 connections, logged in as the role that uses the page. The table gives requests/second (and
 as a share of the bare endpoint in the same run), p50 and p99 latency, the SQL queries of the page
-with 100 and with 10,000 clients, and the page's first-load size (HTML, CSS and JavaScript, gzip).
-It is printed and written to bench-results/<database>.md."""
+with 100 and with 10,000 clients, and the page's first-load size (HTML, CSS and JavaScript, gzip);
+then the scheduler's daily pass over a copy of the city. It is printed and written to
+bench-results/<database>.md."""
 
 import argparse
 import gzip
@@ -29,7 +30,7 @@ VENV_BIN = Path(sys.executable).parent
 PASSWORD = "bench-wachtwoord-2026"
 USER_AGENT = "opkoers-bench"  # the same for the login and for wrk: a session is bound to its browser
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-TARGET_SHARE, TARGET_P99_MS, TARGET_KB = 0.20, 100, 100
+TARGET_SHARE, TARGET_P99_MS, TARGET_KB, TARGET_PASS_S = 0.20, 100, 100, 2.0
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,77 @@ def measure_in_process(ids: dict[str, int]) -> dict[str, tuple[int, float]]:
     return out
 
 
+def copy_of(url: str) -> str:
+    """A throwaway copy of a city (the scheduler's pass writes reminders into it)."""
+    from sqlalchemy import create_engine, text
+
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        source = Path(url.removeprefix("sqlite:///"))
+        target = source.with_name(f"{source.stem}-pass.db")
+        target.unlink(missing_ok=True)
+        with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+            original.backup(copy)
+        return f"sqlite:///{target}"
+    name = url.rsplit("/", 1)[1]
+    server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_pass" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}_pass" TEMPLATE "{name}"'))
+    server.dispose()
+    return f"{url}_pass"
+
+
+def drop_copy(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    server.dispose()
+
+
+def scheduler_pass(url: str) -> list[tuple[float, int]]:
+    """The scheduler's daily jobs over a copy of the city, twice on the same day: the first pass
+    catches up on everything (the generated city never had a scheduler), the second is an ordinary
+    day's pass. Per pass: seconds, and how many reminders it created."""
+    copy = copy_of(url)
+    try:
+        command = [sys.executable, __file__, "--scheduler-pass"]
+        output = subprocess.run(command, env=app_env(copy), cwd=ROOT, capture_output=True, text=True)
+        if output.returncode:
+            raise SystemExit(f"the scheduler's pass failed:\n{output.stderr[-3000:]}")
+        return [tuple(p) for p in json.loads(output.stdout.splitlines()[-1])]
+    finally:
+        drop_copy(copy)
+
+
+def scheduler_pass_in_process() -> list[tuple[float, int]]:
+    from opkoers import create_app, jobs
+
+    app = create_app("production")
+    daily = (
+        jobs.action_reminders,
+        jobs.meeting_reminders,
+        jobs.follow_up_reminders,
+        jobs.weekly_digest,
+        jobs.purge_form_tokens,
+        jobs.retention,
+    )
+    passes = []
+    for _ in range(2):
+        started = time.perf_counter()
+        created = sum(job(app) for job in daily[:4])
+        for job in daily[4:]:
+            job(app)
+        passes.append((time.perf_counter() - started, created))
+    return passes
+
+
 def csrf_token(login_page: str) -> str:
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)
     if found is None:
@@ -292,7 +364,7 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def table(backend: str, results: list[Result], clients: int) -> str:
+def table(backend: str, results: list[Result], clients: int, passes: list[tuple[float, int]]) -> str:
     ceiling = results[0].rps or 1
     lines = [
         f"## {backend}: {clients:,} clients, gunicorn 2 sync workers, wrk 16 connections",
@@ -317,10 +389,18 @@ def table(backend: str, results: list[Result], clients: int) -> str:
             f"{r.queries_small} / {r.queries_big} | {r.first_load_kb:.1f} | {r.errors} | "
             f"{'ok' if not misses else 'MISSED: ' + ', '.join(misses)} |"
         )
+    (first, first_created), (daily, _) = passes
+    verdict = "ok" if daily < TARGET_PASS_S else "MISSED"
+    lines += [
+        "",
+        f"Scheduler: the daily pass (reminders, weekly overview, aftercare, retention) over {clients:,} "
+        f"clients takes {daily:.2f} s ({verdict}: < {TARGET_PASS_S:.0f} s); the first pass over the "
+        f"generated city, which creates {first_created:,} reminders at once, {first:.2f} s.",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def bench(backend: str, clients: int, seconds: int, connections: int, fresh: bool, results: Path) -> str:
+def bench(backend: str, clients: int, seconds: int, connections: int, fresh: bool, folder: Path) -> str:
     small = prepare(backend, 100, fresh)
     big = prepare(backend, clients, fresh)
     sizes_small = measure(small, city_paths(small))
@@ -344,9 +424,10 @@ def bench(backend: str, clients: int, seconds: int, connections: int, fresh: boo
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    text = table(backend, results, clients)
-    results.mkdir(parents=True, exist_ok=True)
-    (results / f"{backend}.md").write_text(text)
+    print(f"[{backend}] the scheduler's daily pass …", flush=True)
+    text = table(backend, results, clients, scheduler_pass(big))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{backend}.md").write_text(text)
     return text
 
 
@@ -359,9 +440,13 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="generate the cities again")
     parser.add_argument("--results", type=Path, default=ROOT / "bench-results", help="where the tables go")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one database, in this process
+    parser.add_argument("--scheduler-pass", action="store_true", help=argparse.SUPPRESS)  # internal too
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure_in_process(json.loads(args.measure))))
+        return
+    if args.scheduler_pass:
+        print(json.dumps(scheduler_pass_in_process()))
         return
     if not shutil.which("wrk"):
         raise SystemExit("The benchmark needs wrk: apt-get install wrk")

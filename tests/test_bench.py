@@ -27,3 +27,4 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert float(cells[1]) > 0, row  # requests per second
         assert cells[7] == "0", row  # no errors, no redirects to the login page
+    assert "Scheduler: the daily pass" in table  # timed over a copy of the city
