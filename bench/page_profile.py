@@ -63,6 +63,11 @@ def main() -> None:
             explain(engine, statement, parameters)
     sql = sum(s for s, _, _ in timings)
     print(f"\none request: {wall * 1000:.1f} ms, SQL {sql * 1000:.1f} ms in {len(timings)} statements\n")
+    started = time.perf_counter()
+    for _ in range(args.repeat):
+        client.get(path)
+    average = (time.perf_counter() - started) / args.repeat
+    print(f"average of {args.repeat} requests: {average * 1000:.1f} ms\n")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.repeat):

@@ -25,7 +25,10 @@ from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, ProductionConfig
 
-from . import transactions  # noqa: F401 - the database listeners: how requests read and write
+from . import (
+    i18n,
+    transactions,  # noqa: F401 - the database listeners: how requests read and write
+)
 from .blueprints.requests import MAX_ID
 from .domain import RuleViolation
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
@@ -138,6 +141,7 @@ def _register_request_hooks(app: Flask) -> None:
         g.writing = False
         g.pop("hidden_domains", None)
         g.pop("active_domains", None)
+        i18n.forget()
         audit.start_request()
 
     @app.before_request

@@ -1,6 +1,14 @@
 """Dutch (translatable) names for the codes stored in the database."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
+
+from .i18n import gettext
+
+
+def _l(message: str) -> str:
+    """Marks a name for translation (`make messages` collects it); label() translates it."""
+    return message
+
 
 LABELS = {
     "status": {
@@ -615,10 +623,11 @@ def label(kind: str, code) -> str:
     """The display name of a stored code; an unknown code is shown as it is."""
     if code is None:
         return ""
-    return str(LABELS[kind].get(code, code))
+    name = LABELS[kind].get(code)
+    return str(code) if name is None else gettext(name)
 
 
 def choices(kind: str) -> list[tuple[str, object]]:
     """(code, name) pairs for a select field, in the defined order; names stay lazy, so a form
     class defined at import still shows them in the language of each request."""
-    return list(LABELS[kind].items())
+    return [(code, lazy_gettext(name)) for code, name in LABELS[kind].items()]

@@ -3,13 +3,14 @@
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_decimal, format_time, get_locale, gettext
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from . import access, charts
+from . import access, charts, i18n
 from .domain.actions import is_overdue
 from .domain.consent import domain_shown, visible_changes
+from .i18n import gettext
 from .labels import access_what, label
 from .messages import money
 from .services import notifications
@@ -124,6 +125,7 @@ def _number(value) -> str:
 
 
 def init_app(app: Flask) -> None:
+    i18n.install(app.jinja_env)
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["time"] = _time

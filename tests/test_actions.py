@@ -191,6 +191,22 @@ def test_notes_are_kept_and_shown_as_text(login, factory):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; gebeld" in body and "<script>alert(1)" not in body
 
 
+def test_an_action_goes_to_someone_who_can_see_the_case(login, factory):
+    org = factory.organisation()
+    pg_user = factory.user("projectgroep", name="Petra Projectgroep")
+    involved = factory.user("professional", org, name="Ivo Betrokken")
+    outsider = factory.user("professional", org, name="Olga Buitenstaander")
+    case = factory.case("in_progress", involved=[involved], consent_organisations=[org])
+    client = login(pg_user)
+    form = client.get(f"/trajecten/{case.id}/acties/nieuw").get_data(as_text=True)
+    assert "Petra Projectgroep" in form and "Ivo Betrokken" in form
+    assert "Olga Buitenstaander" not in form  # she cannot see the case: her organisation can get it
+    data = {"description": "Bellen", "assignee_kind": "user", "due_on": TODAY.isoformat()}
+    refused = client.post(f"/trajecten/{case.id}/acties/nieuw", data=data | {"assignee_user_id": outsider.id})
+    assert refused.status_code == 422
+    assert db.session.scalar(select(db.func.count()).select_from(Action)) == 0
+
+
 def test_add_an_action_through_the_case_page(login, factory):
     pg_user = factory.user("projectgroep")
     case = factory.case("in_progress")

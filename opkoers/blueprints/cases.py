@@ -460,20 +460,21 @@ def involvement_remove(case_id: int, involvement_id: int):
     return _section(case, "involvement")
 
 
-def action_choices(form: ActionForm, action=None) -> None:
-    """Whom an action can be given to: people and organisations (also the one it has now)."""
-    form.assignee_user_id.choices = [("", _("Kies een persoon"))] + lookups.person_choices(
-        ("projectgroep", "professional", "buurtteam"), also_id=action.assignee_user_id if action else None
+def action_choices(form: ActionForm, case, action=None) -> None:
+    """Whom an action can be given to: the people of the case and the organisations (also the one
+    it has now)."""
+    form.assignee_user_id.choices = [("", _("Kies een persoon"))] + lookups.case_people_choices(
+        case.id, also_id=action.assignee_user_id if action else None
     )
     form.assignee_organisation_id.choices = [("", _("Kies een organisatie"))] + [
         (o.id, o.name) for o in lookups.active_organisations()
     ]
 
 
-def _action_form(action=None) -> ActionForm:
+def _action_form(case, action=None) -> ActionForm:
     form_class = ActionForm if action else NewActionForm
     form = form_class(obj=action if request.method == "GET" else None)
-    action_choices(form, action)
+    action_choices(form, case, action)
     return form
 
 
@@ -486,7 +487,7 @@ def action_values(form: ActionForm) -> dict:
 def action_new(case_id: int):
     _editor()
     case = access.case_or_404(case_id)
-    form = _action_form()
+    form = _action_form(case)
     if request.method == "GET":
         form.due_on.data = local_today() + timedelta(days=14)
     return _save(
@@ -503,7 +504,7 @@ def action_edit(case_id: int, action_id: int):
     _editor()
     case = access.case_or_404(case_id)
     action = access.record_of_case_or_404(case, Action, action_id)
-    form = _action_form(action)
+    form = _action_form(case, action)
     return _save(
         case,
         "action",

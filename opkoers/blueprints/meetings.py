@@ -250,11 +250,11 @@ def _forms(meeting) -> dict:
     }
 
 
-def _choices(forms: dict) -> dict:
+def _choices(forms: dict, case) -> dict:
     forms["priority_form"].life_domain_id.choices = [("", _("Kies een leefgebied"))] + [
         (d.id, d.name) for d in lookups.active_life_domains()
     ]
-    action_choices(forms["action_form"])
+    action_choices(forms["action_form"], case)
     return forms
 
 
@@ -262,7 +262,7 @@ def _page(meeting, section=None, status=200, message=None, also=(), saved=None, 
     """The meeting page, or one section of it for htmx (with the sections in `also` swapped out of
     band); forms given replace the fresh ones (with the user's input and errors)."""
     context = {**_forms(meeting), **forms}
-    _choices(context)
+    _choices(context, meeting.case)
     context.update(
         meetings.meeting_page(meeting), meeting=meeting, case=meeting.case, message=message, saved=saved
     )
@@ -344,9 +344,8 @@ def attendance(meeting_id: int):
 def priority(meeting_id: int):
     _manager()
     meeting = access.meeting_or_404(meeting_id)
-    form = _choices({"priority_form": PriorityForm(), "action_form": NewActionForm(formdata=None)})[
-        "priority_form"
-    ]
+    forms = {"priority_form": PriorityForm(), "action_form": NewActionForm(formdata=None)}
+    form = _choices(forms, meeting.case)["priority_form"]
     return _change(
         meeting,
         "priority",
@@ -383,7 +382,7 @@ def add_action(meeting_id: int):
     _manager()
     meeting = access.meeting_or_404(meeting_id)
     form = NewActionForm()
-    action_choices(form)
+    action_choices(form, meeting.case)
     return _change(
         meeting,
         "actions",

@@ -3,7 +3,7 @@
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import LifeDomain, Neighbourhood, Organisation, User
+from ..models import CaseInvolvement, LifeDomain, Neighbourhood, Organisation, User
 
 
 def people(roles: tuple[str, ...], also_id: int | None = None) -> list[User]:
@@ -17,6 +17,18 @@ def people(roles: tuple[str, ...], also_id: int | None = None) -> list[User]:
 def person_choices(roles: tuple[str, ...], also_id: int | None = None) -> list[tuple[int, str]]:
     """(id, 'name (organisation)') for a select field."""
     return [(u.id, f"{u.name} ({u.organisation.name})") for u in people(roles, also_id)]
+
+
+def case_people_choices(case_id: int, also_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, 'name (organisation)') of whom a case's action can be given to: the project group and
+    the people who take part in the case (only they can see it); also_id keeps the one it has now.
+    The rest of the city is reached by giving the action to their organisation."""
+    involved = select(CaseInvolvement.user_id).where(CaseInvolvement.case_id == case_id)
+    condition = User.active & ((User.role == "projectgroep") | User.id.in_(involved))
+    if also_id is not None:
+        condition = or_(condition, User.id == also_id)
+    people = db.session.scalars(select(User).where(condition).order_by(User.name)).all()
+    return [(u.id, f"{u.name} ({u.organisation.name})") for u in people]
 
 
 def neighbourhoods() -> list[Neighbourhood]:
