@@ -86,6 +86,7 @@ class Config:
     CASES_PER_PAGE = 25
     HISTORY_ON_CASE_PAGE = 20
     ACTIONS_ON_CASE_PAGE = 20  # the most urgent; the rest on the case's list of actions
+    MEETINGS_ON_CASE_PAGE = 10  # the latest; a link shows them all
     # The impact report, the deviation register and the budget overview count over all the years of
     # data: each app process computes them at most once in this many seconds (0: at every request).
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "60"))

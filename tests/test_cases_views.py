@@ -961,3 +961,20 @@ def test_the_case_page_says_who_is_involved_but_cannot_see_it(login, factory):
     section = page[page.index('id="section-involvement"') :]
     assert section.count("Ziet dit dossier niet") == 1
     assert section.index("Ziet Niet") < section.index("Ziet dit dossier niet")
+
+
+def test_the_case_page_shows_the_latest_meetings_and_links_to_all(login, factory, app):
+    chair = factory.user("projectgroep")
+    case = factory.case("in_progress")
+    for i in range(app.config["MEETINGS_ON_CASE_PAGE"] + 2):
+        factory.meeting(case, chair, day=date(2026, 1, 5) + timedelta(days=7 * i))
+    client = login(chair)
+
+    def meetings_section(url):
+        page = client.get(url).get_data(as_text=True)
+        return page.split('id="section-meetings"', 1)[1].split("</section>", 1)[0]
+
+    latest = meetings_section(f"/trajecten/{case.id}")
+    assert latest.count('href="/bijeenkomsten/') == app.config["MEETINGS_ON_CASE_PAGE"]
+    assert "Alle 12 bijeenkomsten tonen" in latest
+    assert meetings_section(f"/trajecten/{case.id}?bijeenkomsten=alle").count('href="/bijeenkomsten/') == 12

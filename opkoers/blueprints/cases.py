@@ -118,7 +118,8 @@ def detail(case_id: int):
 
 def _case_page(case) -> dict:
     config = current_app.config
-    return cases.case_page(case, config["HISTORY_ON_CASE_PAGE"], config["ACTIONS_ON_CASE_PAGE"])
+    meetings = None if request.args.get("bijeenkomsten") == "alle" else config["MEETINGS_ON_CASE_PAGE"]
+    return cases.case_page(case, config["HISTORY_ON_CASE_PAGE"], config["ACTIONS_ON_CASE_PAGE"], meetings)
 
 
 @bp.get("/<int:case_id>/acties")

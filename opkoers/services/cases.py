@@ -32,7 +32,7 @@ from .budget import case_budget
 from .closing import case_closing, case_pilot_lights
 from .deviations import case_deviations
 from .handover import aftercare_running, current_handover
-from .meetings import case_meetings
+from .meetings import case_meetings, count_case_meetings
 from .names import history_names
 from .paging import paginate_ids
 from .self_reliance import case_measurements, chart, themes
@@ -188,8 +188,9 @@ def load_case_records(case: Case) -> dict:
     }
 
 
-def case_page(case: Case, history_limit: int, actions_limit: int) -> dict:
-    """The case page: the records, the next step, who is involved, the latest changes."""
+def case_page(case: Case, history_limit: int, actions_limit: int, meetings_limit: int | None) -> dict:
+    """The case page: the records, the next step, who is involved, the latest changes; the most
+    urgent actions and the latest meetings (meetings_limit None: all of them)."""
     records = load_case_records(case)
     today = local_today()
     records.update(
@@ -210,7 +211,8 @@ def case_page(case: Case, history_limit: int, actions_limit: int) -> dict:
     }
     records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
     records["actions"] = case_actions_page(case, 1, actions_limit)
-    records["meetings"] = case_meetings(case)
+    records["meetings"] = case_meetings(case, meetings_limit)
+    records["meetings_total"] = count_case_meetings(case)
     records["budget_info"] = case_budget(case)
     records["deviations"] = case_deviations(case)
     records["handover"] = current_handover(case)

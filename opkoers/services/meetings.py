@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import access, audit, ical
@@ -546,14 +546,19 @@ def preparation_pack(meeting: Meeting) -> dict:
     }
 
 
-def case_meetings(case: Case) -> list[Meeting]:
-    """The meetings of a case, latest first."""
-    return db.session.scalars(
+def case_meetings(case: Case, limit: int | None = None) -> list[Meeting]:
+    """The meetings of a case, latest first (the planned ones on top); at most `limit`."""
+    query = (
         select(Meeting)
         .where(Meeting.case_id == case.id)
         .options(joinedload(Meeting.chair))
         .order_by(Meeting.starts_at.desc())
-    ).all()
+    )
+    return db.session.scalars(query.limit(limit)).all()
+
+
+def count_case_meetings(case: Case) -> int:
+    return db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.case_id == case.id))
 
 
 def week_start(day: date) -> date:
