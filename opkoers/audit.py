@@ -96,7 +96,8 @@ def request_action() -> str:
     return ACTION_BY_ENDPOINT.get(request.endpoint or "", "view")
 
 
-def _row(user, action: str, **values) -> dict:
+def _who(user, action: str) -> dict:
+    """What every row of one log call says: who, what they did, when and from where."""
     return {
         "at": utcnow(),
         "user_id": user.id,
@@ -108,7 +109,11 @@ def _row(user, action: str, **values) -> dict:
         "what": (request.endpoint or "") if has_request_context() else "",
         "remote_addr": remote_address(),
         "outcome": "allowed",
-    } | values
+    }
+
+
+def _row(user, action: str, **values) -> dict:
+    return _who(user, action) | values
 
 
 def start_request() -> None:
@@ -157,8 +162,8 @@ def log_access(user, case, basis: str, consent_id: int | None) -> None:
 def log_list(user, cases) -> None:
     """One access-log row per client a list page shows (its name, and what the list says of them)."""
     seen = {(c.id, c.client_id) for c in cases}
-    basis = "mandate" if user.role == "projectgroep" else "consent"
-    rows = [_row(user, "list", case_id=i, client_id=c, basis=basis) for i, c in sorted(seen)]
+    who = _who(user, "list") | {"basis": "mandate" if user.role == "projectgroep" else "consent"}
+    rows = [who | {"case_id": i, "client_id": c} for i, c in sorted(seen)]
     if rows:
         _write(rows)
 
