@@ -1,11 +1,17 @@
-"""Translating the many messages of one page quickly. Flask-Babel finds the request's catalogue
-anew for every message (several context look-ups each, hundreds of times on a case page); these
-look it up once per request (or per job, outside a request) and keep it on `g`."""
+"""Translating and formatting the many messages, dates and amounts of one page quickly. Flask-Babel
+finds the request's catalogue, language and time zone anew for every message and every date
+(several context look-ups each, hundreds of times on a case page); these look them up once per
+request (or per job, outside a request) and keep them on `g`. Times are shown in Dutch time."""
 
+from datetime import datetime
+
+from babel import dates, numbers
 from flask import g
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 
-KEY = "_opkoers_translations"
+from .timeutil import LOCAL_TZ
+
+KEY, LOCALE_KEY = "_opkoers_translations", "_opkoers_locale"
 
 
 def translations():
@@ -17,9 +23,39 @@ def translations():
     return found
 
 
+def locale():
+    """The current request's language, as a babel Locale."""
+    found = g.get(LOCALE_KEY)
+    if found is None:
+        found = get_locale()
+        setattr(g, LOCALE_KEY, found)
+    return found
+
+
 def forget() -> None:
     """A new request (tests keep one app context, and so one `g`, across requests)."""
     g.pop(KEY, None)
+    g.pop(LOCALE_KEY, None)
+
+
+def format_date(value, fmt: str = "medium") -> str:
+    """A day (a moment: its day in Dutch time) as the language writes it."""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ)
+    return dates.format_date(value, fmt, locale=locale())
+
+
+def format_time(value: datetime, fmt: str = "medium") -> str:
+    """A moment's time of day in Dutch time."""
+    return dates.format_time(value, fmt, tzinfo=LOCAL_TZ, locale=locale())
+
+
+def format_decimal(value, fmt: str) -> str:
+    return numbers.format_decimal(value, format=fmt, locale=locale())
+
+
+def format_currency(amount, currency: str) -> str:
+    return numbers.format_currency(amount, currency, locale=locale())
 
 
 def gettext(message: str, **variables) -> str:

@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import format_currency, format_date
 from flask_babel import gettext as _
 
 from .domain import RuleViolation
+from .i18n import format_currency, format_date
 from .labels import label
 from .passwords import MAX_LENGTH, MIN_LENGTH
 

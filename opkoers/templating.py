@@ -3,14 +3,13 @@
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from . import access, charts, i18n
 from .domain.actions import is_overdue
 from .domain.consent import domain_shown, visible_changes
-from .i18n import gettext
+from .i18n import format_date, format_decimal, format_time, gettext
 from .labels import access_what, label
 from .messages import money
 from .services import notifications
@@ -121,7 +120,7 @@ def _consent_note(case_id: int) -> Markup:
 
 def _number(value) -> str:
     """A number as the user's language writes it: '2,5' in Dutch, at most two decimals."""
-    return format_decimal(value, format="#,##0.##")
+    return format_decimal(value, "#,##0.##")
 
 
 def init_app(app: Flask) -> None:
@@ -151,7 +150,7 @@ def init_app(app: Flask) -> None:
         can_act_for_team=access.can_act_for_team,
         unread_notifications=lambda: notifications.unread_count(current_user),
         action_overdue=lambda action: is_overdue(action.due_on, action.status, local_today()),
-        current_locale=lambda: str(get_locale()),
+        current_locale=lambda: str(i18n.locale()),
         today=local_today,
         chart_bars=charts.bars,
         chart_lines=charts.lines,

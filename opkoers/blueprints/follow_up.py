@@ -2,13 +2,13 @@
 the self-reliance measurements, and the list of what is due per person."""
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, audit
 from ..domain.follow_up import PILOT_HELD
 from ..forms.follow_up import CloseCaseForm, PilotLightForm, measurement_form_class
+from ..i18n import format_date
 from ..labels import label
 from ..models import PilotLightContact, SelfRelianceMeasurement
 from ..services import closing, follow_up, self_reliance

@@ -188,7 +188,7 @@ def load_case_records(case: Case) -> dict:
     }
 
 
-def case_page(case: Case, history_limit: int, actions_limit: int, meetings_limit: int | None) -> dict:
+def case_page(case: Case, history_limit: int, actions_limit: int, meetings_limit: int | None = None) -> dict:
     """The case page: the records, the next step, who is involved, the latest changes; the most
     urgent actions and the latest meetings (meetings_limit None: all of them)."""
     records = load_case_records(case)
