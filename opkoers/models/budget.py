@@ -35,7 +35,7 @@ class BudgetDecision(db.Model):
     new_cents: Mapped[int]
     motivation: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     decided_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -66,7 +66,7 @@ class BudgetEntry(db.Model):
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("budget_entry.id"), index=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("budget_entry.id"), unique=True)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     entry_date: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -56,6 +56,8 @@ class Case(Versioned, db.Model):
         CheckConstraint(f"decision IS NULL OR {_in('decision', DECISIONS)}", name="decision"),
         CheckConstraint("crisis = (crisis_kind IS NOT NULL)", name="crisis_has_kind"),
         Index("ix_client_case_list_order", "crisis", "referred_on", "id"),
+        # A project-group member's own cases on the start page, in the list's order.
+        Index("ix_client_case_handler_order", "handler_id", "crisis", "referred_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +74,7 @@ class Case(Versioned, db.Model):
     channel: Mapped[str] = mapped_column(String(20))
     referred_on: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
-    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     decision: Mapped[str | None] = mapped_column(String(10))
     decision_motivation: Mapped[str] = mapped_column(Text, default="")
@@ -93,7 +95,7 @@ class Case(Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    client: Mapped[Client] = relationship(lazy="joined", innerjoin=True)
+    client: Mapped[Client] = relationship(lazy="joined", innerjoin="unnested")
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
@@ -147,7 +149,7 @@ class IntakeProblem(db.Model):
     position: Mapped[int] = mapped_column(default=0)  # the order the client puts the problems in
 
     intake: Mapped[Intake] = relationship(back_populates="problems")
-    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin=True)
+    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin="unnested")
 
 
 class SelectionStep(Versioned, db.Model):
@@ -165,7 +167,7 @@ class SelectionStep(Versioned, db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     report: Mapped[str] = mapped_column(Text, default="")
 
-    performed_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    performed_by: Mapped[User] = relationship(lazy="joined", innerjoin="unnested")
 
 
 class CaseInvolvement(db.Model):
@@ -180,7 +182,7 @@ class CaseInvolvement(db.Model):
     role_note: Mapped[str] = mapped_column(String(200), default="")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    user: Mapped[User] = relationship(lazy="joined", innerjoin="unnested")
 
 
 consent_organisation = Table(
@@ -201,7 +203,7 @@ class ConsentDomain(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True, index=True)
     life_domain_id: Mapped[int] = mapped_column(ForeignKey("life_domain.id"), primary_key=True)
 
-    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin=True)
+    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin="unnested")
 
 
 class Consent(db.Model):
@@ -260,4 +262,4 @@ class PlanGoal(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     plan: Mapped[PlanOfAction] = relationship(back_populates="goals")
-    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin=True)
+    life_domain: Mapped[LifeDomain] = relationship(lazy="joined", innerjoin="unnested")

@@ -76,7 +76,7 @@ class Deviation(Versioned, db.Model):
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     decided_on: Mapped[date | None]
     decision_reasoning: Mapped[str] = mapped_column(Text, default="")
 
@@ -87,7 +87,7 @@ class Deviation(Versioned, db.Model):
     outcome_in_register: Mapped[bool] = mapped_column(default=False)
 
     case: Mapped[Case] = relationship()
-    rule: Mapped[Rule] = relationship(lazy="joined", innerjoin=True)
+    rule: Mapped[Rule] = relationship(lazy="joined", innerjoin="unnested")
     replaces: Mapped["Deviation | None"] = relationship(remote_side=[id])
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

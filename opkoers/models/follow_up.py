@@ -31,7 +31,7 @@ class AftercareContact(db.Model):
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     handover: Mapped[Handover] = relationship()
-    logged_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    logged_by: Mapped[User] = relationship(lazy="joined", innerjoin="unnested")
 
 
 class CaseClosing(db.Model):
@@ -165,4 +165,4 @@ class SelfRelianceScore(db.Model):
     score: Mapped[int]
 
     measurement: Mapped[SelfRelianceMeasurement] = relationship(back_populates="scores")
-    theme: Mapped[SelfRelianceTheme] = relationship(lazy="joined", innerjoin=True)
+    theme: Mapped[SelfRelianceTheme] = relationship(lazy="joined", innerjoin="unnested")

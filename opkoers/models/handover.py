@@ -77,4 +77,4 @@ class HandoverAnswer(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     handover: Mapped[Handover] = relationship(back_populates="answers")
-    point: Mapped[HandoverPoint] = relationship(lazy="joined", innerjoin=True)
+    point: Mapped[HandoverPoint] = relationship(lazy="joined", innerjoin="unnested")

@@ -62,7 +62,10 @@ class User(UserMixin, Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+    # Always loaded with the user. "unnested" (here and on the other always-joined relations): when
+    # the user is itself outer-joined (an action's assignee, a session's user), the organisation is
+    # joined flat instead of as a nested join, which SQLite would first build over every user.
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin="unnested")
 
     @property
     def has_two_factor(self) -> bool:

@@ -10,7 +10,7 @@ from ..domain import actions as rules
 from ..domain import case_status as lifecycle
 from ..extensions import db
 from ..labels import label
-from ..models import Action, ActionNote, Case, User
+from ..models import Action, ActionNote, Case
 from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ, local_today
 from . import check_version
@@ -95,12 +95,10 @@ def add_action_note(actor, action: Action, text: str) -> ActionNote:
 
 
 def _with_details(query):
-    # "unnested": a user's organisation is joined flat, not as a nested join that SQLite would
-    # first build over every user.
     return query.options(
-        joinedload(Action.assignee_user).joinedload(User.organisation, innerjoin="unnested"),
+        joinedload(Action.assignee_user),
         joinedload(Action.assignee_organisation),
-        joinedload(Action.status_changed_by).joinedload(User.organisation, innerjoin="unnested"),
+        joinedload(Action.status_changed_by),
         selectinload(Action.notes),
     )
 
