@@ -400,9 +400,19 @@ def table(backend: str, results: list[Result], clients: int, passes: list[tuple[
     return "\n".join(lines) + "\n"
 
 
+def count_ahead(url: str) -> None:
+    """What the scheduler beside the app does every few minutes: count the impact report ahead."""
+    command = [sys.executable, __file__, "--count-ahead"]
+    output = subprocess.run(command, env=app_env(url), cwd=ROOT, capture_output=True, text=True)
+    if output.returncode:
+        raise SystemExit(f"counting the impact report ahead failed:\n{output.stderr[-3000:]}")
+
+
 def bench(backend: str, clients: int, seconds: int, connections: int, fresh: bool, folder: Path) -> str:
     small = prepare(backend, 100, fresh)
     big = prepare(backend, clients, fresh)
+    for city in (small, big):
+        count_ahead(city)
     sizes_small = measure(small, city_paths(small))
     ids = city_paths(big)
     sizes_big = measure(big, ids)
@@ -441,12 +451,18 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "bench-results", help="where the tables go")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one database, in this process
     parser.add_argument("--scheduler-pass", action="store_true", help=argparse.SUPPRESS)  # internal too
+    parser.add_argument("--count-ahead", action="store_true", help=argparse.SUPPRESS)  # internal too
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure_in_process(json.loads(args.measure))))
         return
     if args.scheduler_pass:
         print(json.dumps(scheduler_pass_in_process()))
+        return
+    if args.count_ahead:
+        from opkoers import create_app, jobs
+
+        jobs.report_figures(create_app("production"))
         return
     if not shutil.which("wrk"):
         raise SystemExit("The benchmark needs wrk: apt-get install wrk")

@@ -4,7 +4,7 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from .extensions import db
-from .services import follow_up, housekeeping, mail, notifications
+from .services import follow_up, housekeeping, impact, mail, notifications
 from .services import retention as retention_service
 
 
@@ -79,3 +79,10 @@ def retention(app) -> dict:
         report = retention_service.run()
         db.session.commit()
         return asdict(report)
+
+
+def report_figures(app) -> None:
+    """Count the impact report over all years and neighbourhoods ahead, for the page to show."""
+    with app.app_context():
+        impact.count_ahead()
+        db.session.commit()

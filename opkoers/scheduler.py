@@ -17,6 +17,7 @@ CATCH_UP = (
     jobs.follow_up_reminders,
     jobs.weekly_digest,
     jobs.deliver_mail,
+    jobs.report_figures,
 )
 
 
@@ -68,6 +69,7 @@ def build_scheduler(app, leader: Leader | None = None) -> BlockingScheduler:
     # Daily; the first run of a week sends that week's digest (Monday morning, or later after downtime).
     add(jobs.weekly_digest, CronTrigger(hour=7, minute=30))
     add(jobs.deliver_mail, IntervalTrigger(minutes=1))
+    add(jobs.report_figures, IntervalTrigger(minutes=app.config["REPORT_FIGURES_MINUTES"]))
     # Nightly, when nobody works: each case is claimed before it is anonymised, so a run is never doubled.
     add(jobs.retention, CronTrigger(hour=2, minute=30))
     return scheduler

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from opkoers import timeutil
+from opkoers import jobs, timeutil
 from opkoers.extensions import db
-from opkoers.services import budget
+from opkoers.services import budget, impact
 
 from .test_budget import _commit
+from .test_scale import add_closed_cases
 
 
 @pytest.fixture
@@ -47,3 +48,29 @@ def test_the_other_reports_keep_their_figures_too(login, factory, kept_a_minute,
     db.session.rollback()
     again = client.get(path)  # from the kept figures: no database objects that outlived a request
     assert again.status_code == 200
+
+
+def test_the_impact_report_over_all_years_is_counted_ahead_by_the_scheduler(app, login, factory):
+    team = factory.organisation("Buurtteam", "buurtteam")
+    hoods = [factory.neighbourhood(team=team) for _ in range(2)]
+    pg = factory.user("projectgroep")
+    factory.themes()
+    db.session.commit()
+    add_closed_cases(20, [h.id for h in hoods], pg.id, team.id)
+    client = login(pg)
+    counted_now = client.get("/impact").get_data(as_text=True)
+    assert "Trajecten: 20" in counted_now
+
+    jobs.report_figures(app)
+    # the stored figures make the same page (every number, every chart) as counting them now
+    assert client.get("/impact").get_data(as_text=True) == counted_now
+
+    add_closed_cases(5, [hoods[0].id], pg.id, team.id)
+    assert "Trajecten: 20" in client.get("/impact").get_data(as_text=True)  # the scheduler's count
+    assert "Trajecten;Totaal;;25" in client.get("/impact.csv").get_data(as_text=True)  # counted now
+    in_first = impact.report(impact.ImpactFilter(neighbourhood_id=hoods[0].id))["total"]
+    chosen = client.get(f"/impact?wijk={hoods[0].id}").get_data(as_text=True)
+    assert f"Trajecten: {in_first}<" in chosen  # a chosen neighbourhood is counted now, new cases too
+    late = timedelta(minutes=2 * app.config["REPORT_FIGURES_MINUTES"] + 1)
+    with timeutil.travel(late):  # the scheduler stopped counting: the page counts itself
+        assert "Trajecten: 25" in client.get("/impact").get_data(as_text=True)

@@ -24,6 +24,7 @@ def test_scheduler_has_its_jobs_and_coalesces_missed_runs(app):
         "follow_up_reminders",
         "weekly_digest",
         "deliver_mail",
+        "report_figures",
         "retention",
     }
     assert scheduler._job_defaults["coalesce"] is True and scheduler._job_defaults["max_instances"] == 1

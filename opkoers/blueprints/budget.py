@@ -15,7 +15,7 @@ from ..labels import label
 from ..messages import rule_message
 from ..models import BudgetEntry
 from ..services import budget, lookups, meetings
-from ..services.figures import figures
+from ..services.figures import figures, now
 from ..timeutil import LOCAL_TZ, local_today
 
 bp = Blueprint("budget", __name__)
@@ -187,7 +187,7 @@ def _overview_guard():
 @bp.get("/budget")
 def overview():
     _overview_guard()
-    data, computed_at = figures("budget", None, budget.overview)
+    data, computed_at = figures("budget", None, lambda: now(budget.overview()))
     return render_template("budget/overview.html", computed_at=computed_at, **data)
 
 

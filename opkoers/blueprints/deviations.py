@@ -25,7 +25,7 @@ from ..labels import label
 from ..messages import rule_message
 from ..models import Deviation
 from ..services import deviations, lookups, meetings
-from ..services.figures import figures
+from ..services.figures import figures, now
 from ..timeutil import LOCAL_TZ, local_today
 from .requests import as_rule_violation
 
@@ -297,7 +297,7 @@ def _register_guard():
 @bp.get("/register")
 def register():
     _register_guard()
-    rows, computed_at = figures("register", None, deviations.register)
+    rows, computed_at = figures("register", None, lambda: now(deviations.register()))
     return render_template("deviations/register.html", rows=rows, computed_at=computed_at)
 
 

@@ -39,7 +39,7 @@ def _charts(data: dict) -> dict:
 @bp.get("/impact")
 def report():
     filters = _filters()
-    data, computed_at = figures("impact", filters, lambda: impact.report(filters))
+    data, computed_at = figures("impact", filters, lambda: impact.for_page(filters))
     return render_template(
         "impact/report.html",
         computed_at=computed_at,

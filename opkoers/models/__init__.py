@@ -1,7 +1,7 @@
 """All models, importable from one place."""
 
 from .actions import Action, ActionNote
-from .audit import AccessLogEntry, AuditEntry, FormSubmission, SchedulerHeartbeat
+from .audit import AccessLogEntry, AuditEntry, FormSubmission, ReportFigures, SchedulerHeartbeat
 from .budget import BudgetDecision, BudgetEntry, CaseBudget
 from .cases import (
     Case,
@@ -69,6 +69,7 @@ __all__ = [
     "PlanOfAction",
     "RecoveryCode",
     "Rule",
+    "ReportFigures",
     "SchedulerHeartbeat",
     "SelectionStep",
     "SelfRelianceMeasurement",

@@ -6,7 +6,7 @@ changed only to redact its values when the client's data is anonymised after its
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, event
+from sqlalchemy import JSON, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -78,6 +78,17 @@ class SchedulerHeartbeat(db.Model):
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     holder: Mapped[str | None] = mapped_column(String(120))
+
+
+class ReportFigures(db.Model):
+    """A report's figures over all the years, counted by the scheduler (counts and averages, no
+    client), so that no page view has to count ten years of data."""
+
+    __tablename__ = "report_figures"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    payload: Mapped[str] = mapped_column(Text)
 
 
 # ---------------------------------------------------------------- the trails stay as written

@@ -6,12 +6,11 @@ import socket
 from datetime import timedelta
 
 from sqlalchemy import delete, or_, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import FormSubmission, SchedulerHeartbeat
 from ..models.base import utcnow
+from . import upsert_insert
 
 HEARTBEAT = "scheduler"
 
@@ -27,7 +26,7 @@ def hold_lease(holder: str, lease: timedelta) -> bool:
     `lease` (it stopped), and renews it with every beat; /healthz shows that beat. True when
     `holder` holds the lease now. One statement decides, so two processes never both hold it."""
     now = utcnow()
-    first = _insert(SchedulerHeartbeat).values(name=HEARTBEAT, beat_at=now, holder=holder)
+    first = upsert_insert(SchedulerHeartbeat).values(name=HEARTBEAT, beat_at=now, holder=holder)
     db.session.execute(first.on_conflict_do_nothing())
     taken = db.session.execute(
         update(SchedulerHeartbeat)
@@ -43,10 +42,6 @@ def hold_lease(holder: str, lease: timedelta) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     return taken == 1
-
-
-def _insert(model):
-    return (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(model)
 
 
 def purge_form_tokens(older_than: timedelta = timedelta(days=2)) -> int:

@@ -3,8 +3,9 @@ the steps took, how self-reliance changed (and held a year later), the budget us
 decided. For the cases referred in a year (or all years) and in a neighbourhood (or all). A fixed
 number of queries, whatever the number of cases."""
 
-from dataclasses import dataclass
-from datetime import date
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, select, true
 from sqlalchemy import case as sql_case
@@ -29,6 +30,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..timeutil import LOCAL_TZ
+from . import figures
 from .deviations import in_force
 from .self_reliance import themes
 
@@ -245,4 +247,40 @@ def report(filters: ImpactFilter) -> dict:
         "durable": _durable(filters),
         "budget": _budget(filters),
         "deviations": _deviations(filters),
+    }
+
+
+# ---------------------------------------------------------------- counted ahead by the scheduler
+
+ALL = ImpactFilter()
+
+
+def count_ahead() -> None:
+    """The scheduler counts the report over all years and neighbourhoods and stores it."""
+    figures.keep("impact", _as_json(report(ALL)))
+
+
+def for_page(filters: ImpactFilter) -> tuple[dict, datetime]:
+    """The report a page shows and when it was counted: for all years and neighbourhoods the
+    scheduler's figures when they are recent, otherwise (and for a chosen year or neighbourhood,
+    a smaller count) counted now."""
+    if filters == ALL and (stored := figures.kept("impact")) is not None:
+        payload, computed_at = stored
+        return _from_json(payload), computed_at
+    return figures.now(report(filters))
+
+
+def _as_json(data: dict) -> str:
+    plain = data | {
+        "durations": {step: asdict(d) for step, d in data["durations"].items()},
+        "self_reliance": [row | {"theme": asdict(row["theme"])} for row in data["self_reliance"]],
+    }
+    return json.dumps(plain)
+
+
+def _from_json(payload: str) -> dict:
+    data = json.loads(payload)
+    return data | {
+        "durations": {step: rules.Duration(**d) for step, d in data["durations"].items()},
+        "self_reliance": [row | {"theme": ThemeShown(**row["theme"])} for row in data["self_reliance"]],
     }
