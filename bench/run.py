@@ -228,11 +228,20 @@ def copy_of(url: str) -> str:
         with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
             original.backup(copy)
         return f"sqlite:///{target}"
+    from sqlalchemy.exc import OperationalError
+
     name = url.rsplit("/", 1)[1]
     server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_pass" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}_pass" TEMPLATE "{name}"'))
+        for attempt in range(20):  # the app's connections may take a moment to go after it stopped
+            try:
+                conn.execute(text(f'CREATE DATABASE "{name}_pass" TEMPLATE "{name}"'))
+                break
+            except OperationalError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
     server.dispose()
     return f"{url}_pass"
 
