@@ -117,8 +117,12 @@ def case_actions(case: Case, *condition) -> list[Action]:
 
 def case_actions_page(case: Case, page: int, per_page: int):
     """One page of the actions of a case, unfinished and overdue first."""
-    query = _with_details(select(Action).where(Action.case_id == case.id).order_by(*_urgency_order()))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    ids = select(Action.id).where(Action.case_id == case.id).order_by(*_urgency_order())
+
+    def load(page_ids):
+        return _with_details(select(Action).where(Action.id.in_(page_ids)))
+
+    return paginate_ids(ids, load, page, per_page, count_in_page=True)
 
 
 def _mine(user):

@@ -120,7 +120,9 @@ def list_cases(user, filters: CaseFilter, page: int, per_page: int):
             .options(contains_eager(Case.client).joinedload(Client.neighbourhood))
         )
 
-    return paginate_ids(ids, load, page, per_page)
+    # With a search or filter, finding the cases is the work: count them in the same pass.
+    filtered = bool(filters.q or filters.status or filters.neighbourhood_id or filters.crisis)
+    return paginate_ids(ids, load, page, per_page, count_in_page=filtered)
 
 
 def case_facts(
