@@ -9,10 +9,11 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import exists, false, select, true
+from sqlalchemy.orm import joinedload
 
 from . import audit
 from .extensions import db
-from .models import Case, CaseInvolvement, Consent, ConsentDomain, LifeDomain, Meeting, PlanGoal, User
+from .models import Case, CaseInvolvement, Client, Consent, ConsentDomain, LifeDomain, Meeting, PlanGoal, User
 from .models.cases import consent_organisation
 from .timeutil import local_today
 
@@ -170,7 +171,11 @@ def case_or_404(case_id: int, user=None) -> Case:
     """Load a case the user may see, or answer 404 as if it did not exist. Either way the access log
     gets a row: what the user opened, changed or printed, on what basis; or that they were refused."""
     user = user or current_user
-    case = db.session.scalar(select(Case).where(Case.id == case_id, visible_cases(user)))
+    case = db.session.scalar(
+        select(Case)
+        .where(Case.id == case_id, visible_cases(user))
+        .options(joinedload(Case.client).joinedload(Client.neighbourhood))
+    )
     if case is None:
         client_id = db.session.scalar(select(Case.client_id).where(Case.id == case_id))
         if client_id is not None and user.is_authenticated:

@@ -16,7 +16,7 @@ from ..messages import rule_message
 from ..models import BudgetEntry
 from ..services import budget, lookups, meetings
 from ..services.figures import figures, now
-from ..timeutil import LOCAL_TZ, local_today
+from ..timeutil import local_today
 
 bp = Blueprint("budget", __name__)
 
@@ -29,11 +29,7 @@ def _editor():
 
 
 def _meeting_choices(form, case) -> None:
-    form.meeting_id.choices = [("", _("Geen bijeenkomst"))] + [
-        (m.id, f"{label('meeting_kind', m.kind)}, {m.starts_at.astimezone(LOCAL_TZ):%d-%m-%Y}")
-        for m in meetings.case_meetings(case)
-        if m.status != "cancelled"
-    ]
+    form.meeting_id.choices = [("", _("Geen bijeenkomst"))] + meetings.meeting_choices(case)
 
 
 def _decider_choices(form) -> None:

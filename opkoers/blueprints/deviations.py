@@ -26,7 +26,7 @@ from ..messages import rule_message
 from ..models import Deviation
 from ..services import deviations, lookups, meetings
 from ..services.figures import figures, now
-from ..timeutil import LOCAL_TZ, local_today
+from ..timeutil import local_today
 from .requests import as_rule_violation
 
 bp = Blueprint("deviations", __name__)
@@ -185,11 +185,9 @@ def _page_forms(deviation) -> dict:
 def _with_choices(forms: dict, deviation) -> dict:
     """The choices of the forms given: the case's meetings, the organisations."""
     if "decide_form" in forms:
-        forms["decide_form"].meeting_id.choices = [("", _("Geen bijeenkomst"))] + [
-            (m.id, f"{label('meeting_kind', m.kind)}, {m.starts_at.astimezone(LOCAL_TZ):%d-%m-%Y}")
-            for m in meetings.case_meetings(deviation.case)
-            if m.status != "cancelled"
-        ]
+        forms["decide_form"].meeting_id.choices = [("", _("Geen bijeenkomst"))] + meetings.meeting_choices(
+            deviation.case
+        )
     if "execution_form" in forms:
         forms["execution_form"].organisation_id.choices = [("", _("Kies een organisatie"))] + [
             (o.id, o.name) for o in lookups.active_organisations()

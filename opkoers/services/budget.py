@@ -242,10 +242,11 @@ def case_budget(case: Case) -> dict | None:
     budget = db.session.scalar(select(CaseBudget).where(CaseBudget.case_id == case.id))
     if budget is None:
         return None
-    committed, paid = _kind_sums(BudgetEntry.case_id == case.id)
     entries = db.session.scalars(
         select(BudgetEntry).where(BudgetEntry.case_id == case.id).order_by(BudgetEntry.id.desc())
     ).all()
+    committed = sum(e.amount_cents for e in entries if e.kind == rules.COMMITMENT)
+    paid = sum(e.amount_cents for e in entries if e.kind == rules.PAYMENT)
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     paid_per_commitment: dict[int, int] = {}
     for e in entries:

@@ -32,7 +32,7 @@ from .budget import case_budget
 from .closing import case_closing, case_pilot_lights
 from .deviations import case_deviations
 from .handover import aftercare_running, current_handover
-from .meetings import case_meetings, count_case_meetings
+from .meetings import case_meetings
 from .names import history_names
 from .paging import paginate_ids
 from .self_reliance import case_measurements, chart, themes
@@ -213,8 +213,7 @@ def case_page(case: Case, history_limit: int, actions_limit: int, meetings_limit
     }
     records["criteria_not_met"] = answered_no(records["intake"].tree_answers()) if records["intake"] else []
     records["actions"] = case_actions_page(case, 1, actions_limit)
-    records["meetings"] = case_meetings(case, meetings_limit)
-    records["meetings_total"] = count_case_meetings(case)
+    records["meetings"], records["meetings_total"] = case_meetings(case, meetings_limit)
     records["budget_info"] = case_budget(case)
     records["deviations"] = case_deviations(case)
     records["handover"] = current_handover(case)
@@ -223,19 +222,22 @@ def case_page(case: Case, history_limit: int, actions_limit: int, meetings_limit
     records["pilot_lights"] = case_pilot_lights(case)
     records["themes"] = themes()
     records["self_reliance_chart"] = chart(records["measurements"], records["themes"])
-    records["history"] = history(case, 1, history_limit).items
+    records["history"] = db.session.scalars(_history(case).limit(history_limit)).all()
     records["history_names"] = history_names(records["history"])
     return records
 
 
-def history(case: Case, page: int, per_page: int):
-    """The change history of a case, newest first."""
-    query = (
+def _history(case: Case):
+    return (
         select(AuditEntry)
         .where(AuditEntry.case_id == case.id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def history(case: Case, page: int, per_page: int):
+    """The change history of a case, newest first, a page at a time."""
+    return db.paginate(_history(case), page=page, per_page=per_page, error_out=False)
 
 
 def add_involvement(actor, case: Case, user_id: int, role_note: str) -> CaseInvolvement:

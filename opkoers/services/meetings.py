@@ -546,19 +546,26 @@ def preparation_pack(meeting: Meeting) -> dict:
     }
 
 
-def case_meetings(case: Case, limit: int | None = None) -> list[Meeting]:
-    """The meetings of a case, latest first (the planned ones on top); at most `limit`."""
+def case_meetings(case: Case, limit: int | None = None) -> tuple[list[Meeting], int]:
+    """The meetings of a case, latest first (the planned ones on top), at most `limit`; and how
+    many the case has in all (counted in the same query)."""
     query = (
-        select(Meeting)
+        select(Meeting, func.count().over())
         .where(Meeting.case_id == case.id)
         .options(joinedload(Meeting.chair))
         .order_by(Meeting.starts_at.desc())
     )
-    return db.session.scalars(query.limit(limit)).all()
+    rows = db.session.execute(query.limit(limit)).all()
+    return [meeting for meeting, _ in rows], rows[0][1] if rows else 0
 
 
-def count_case_meetings(case: Case) -> int:
-    return db.session.scalar(select(func.count()).select_from(Meeting).where(Meeting.case_id == case.id))
+def meeting_choices(case: Case) -> list[tuple[int, str]]:
+    """(id, 'kind, day') of the case's meetings that were not cancelled, for "in which meeting?"."""
+    return [
+        (m.id, f"{label('meeting_kind', m.kind)}, {m.starts_at.astimezone(LOCAL_TZ):%d-%m-%Y}")
+        for m in case_meetings(case)[0]
+        if m.status != "cancelled"
+    ]
 
 
 def week_start(day: date) -> date:
