@@ -126,6 +126,8 @@ class ProductionConfig(Config):
             problems.append("OPKOERS_DEMO is on")
         if not str(config.get("PUBLIC_URL", "")).startswith("https://"):
             problems.append("PUBLIC_URL is not an https:// address (links in e-mails and calendars use it)")
+        if config["SCHEDULER_LEASE_SECONDS"] < 2 * config["SCHEDULER_HEARTBEAT_SECONDS"]:
+            problems.append("SCHEDULER_LEASE_SECONDS is less than twice SCHEDULER_HEARTBEAT_SECONDS")
         if config.get("MAIL_TRANSPORT") == "smtp" and not config.get("MAIL_SERVER"):
             problems.append("MAIL_SERVER is not set (or choose MAIL_TRANSPORT=outbox)")
         if problems:

@@ -202,4 +202,8 @@ def write_unsaved_rows(status: int) -> None:
         except DBAPIError as error:
             db.session.rollback()
             raise AccessLogUnavailable("the access log could not be written") from error
-    g.access_unsaved = []
+        finally:
+            g.writing = False  # the error page, if any, only reads
+    # Everything of the request is in the database now: a rollback after this (an error in a
+    # later hook) has no rows to write again.
+    g.access_unsaved, g.access_rows = [], []

@@ -5,17 +5,21 @@ request (or per job, outside a request) and keep them on `g`. Times are shown in
 
 from datetime import datetime
 
-from babel import dates, numbers
-from flask import g
+from babel import Locale, dates, numbers
+from babel.support import NullTranslations
+from flask import g, has_app_context
 from flask_babel import get_locale, get_translations
 
 from .timeutil import LOCAL_TZ
 
 KEY, LOCALE_KEY = "_opkoers_translations", "_opkoers_locale"
+DUTCH = "nl"
 
 
 def translations():
-    """The catalogue of the current request's language."""
+    """The catalogue of the current request's language (outside the app: the Dutch texts)."""
+    if not has_app_context():
+        return NullTranslations()
     found = g.get(KEY)
     if found is None:
         found = get_translations()
@@ -24,7 +28,9 @@ def translations():
 
 
 def locale():
-    """The current request's language, as a babel Locale."""
+    """The current request's language, as a babel Locale (outside the app: Dutch)."""
+    if not has_app_context():
+        return Locale.parse(DUTCH)
     found = g.get(LOCALE_KEY)
     if found is None:
         found = get_locale()

@@ -28,13 +28,18 @@ class Leader:
         self.app, self.holder, self.active = app, holder or this_process(), False
 
     def beat(self) -> None:
-        """The heartbeat job: hold (or take) the lease; a scheduler that just took it catches up."""
+        """The heartbeat job: hold (or take) the lease; a scheduler that just took it catches up,
+        each job only while it still holds the lease (renewed before each), one failure not
+        stopping the others."""
         held = jobs.heartbeat(self.app, self.holder)
         took_over = held and not self.active
         self.active = held
         if took_over:
             for job in CATCH_UP:
-                job(self.app)
+                try:
+                    self.when_leading(job)(self.app)
+                except Exception:  # noqa: BLE001 - logged; the job runs again at its next time
+                    self.app.logger.exception("Catching up with %s failed", job.__name__)
 
     def when_leading(self, job):
         """The job, run only while this process holds the lease (checked in the database first)."""

@@ -119,6 +119,7 @@ def test_healthz_reports_an_unreachable_database():
         {"SECRET_KEY": "a-long-random-production-secret", "MAIL_SERVER": ""},
         {"SECRET_KEY": "a-long-random-production-secret", "PUBLIC_URL": "http://127.0.0.1:5000"},
         {"SECRET_KEY": ""},
+        {"SECRET_KEY": "a-long-random-production-secret", "SCHEDULER_LEASE_SECONDS": 90},
     ],
 )
 def test_production_refuses_unsafe_settings(overrides):

@@ -1,6 +1,7 @@
 """Report figures over all the years are counted at most once a minute per process: the page says
 from when they are, a minute later they are counted again, and the download always counts afresh."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -63,7 +64,7 @@ def test_the_impact_report_over_all_years_is_counted_ahead_by_the_scheduler(app,
 
     jobs.report_figures(app)
     # the stored figures make the same page (every number, every chart) as counting them now
-    assert client.get("/impact").get_data(as_text=True) == counted_now
+    assert _without_time(client.get("/impact").get_data(as_text=True)) == _without_time(counted_now)
 
     add_closed_cases(5, [hoods[0].id], pg.id, team.id)
     assert "Trajecten: 20" in client.get("/impact").get_data(as_text=True)  # the scheduler's count
@@ -74,3 +75,7 @@ def test_the_impact_report_over_all_years_is_counted_ahead_by_the_scheduler(app,
     late = timedelta(minutes=2 * app.config["REPORT_FIGURES_MINUTES"] + 1)
     with timeutil.travel(late):  # the scheduler stopped counting: the page counts itself
         assert "Trajecten: 25" in client.get("/impact").get_data(as_text=True)
+
+
+def _without_time(page: str) -> str:
+    return re.sub(r"Deze cijfers zijn van [0-9:]+ uur", "", page)

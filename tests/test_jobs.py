@@ -75,9 +75,14 @@ def test_two_processes_asking_at_once_never_both_hold_the_lease(app):
 
 def test_a_scheduler_that_takes_over_catches_up_at_once(app, monkeypatch):
     caught_up = []
-    monkeypatch.setattr("opkoers.scheduler.CATCH_UP", (lambda app: caught_up.append(1),))
+
+    def broken(app):
+        raise OSError("the mail server is down")
+
+    catch_up = (broken, lambda app: caught_up.append(1))
+    monkeypatch.setattr("opkoers.scheduler.CATCH_UP", catch_up)
     leader = Leader(app, "server-a:1")
-    leader.beat()
+    leader.beat()  # one job failing does not stop the others
     leader.beat()  # still leading: nothing to catch up
     assert leader.active and caught_up == [1]
     other = Leader(app, "server-b:1")

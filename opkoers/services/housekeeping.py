@@ -2,6 +2,7 @@
 what no longer matters."""
 
 import os
+import secrets
 import socket
 from datetime import timedelta
 
@@ -15,16 +16,24 @@ from . import upsert_insert
 HEARTBEAT = "scheduler"
 
 
+_names: dict[int, str] = {}
+
+
 def this_process() -> str:
-    """How a scheduler process is known in the lease: its machine and process id."""
-    return f"{socket.gethostname()[:100]}:{os.getpid()}"
+    """How a scheduler process is known in the lease: its machine, process id and a random part
+    (two containers can share a host name and both be process 1)."""
+    pid = os.getpid()
+    if pid not in _names:
+        _names[pid] = f"{socket.gethostname()[:80]}:{pid}:{secrets.token_hex(4)}"
+    return _names[pid]
 
 
 def hold_lease(holder: str, lease: timedelta) -> bool:
     """Of all scheduler processes (on one or several servers) one runs the jobs: the one holding
     the lease. It takes the lease when nobody holds it or when the holder's last beat is older than
     `lease` (it stopped), and renews it with every beat; /healthz shows that beat. True when
-    `holder` holds the lease now. One statement decides, so two processes never both hold it."""
+    `holder` holds the lease now. One statement decides, so two processes never both hold it.
+    The servers' clocks must agree (NTP) to well within the lease minus the heartbeat interval."""
     now = utcnow()
     first = upsert_insert(SchedulerHeartbeat).values(name=HEARTBEAT, beat_at=now, holder=holder)
     db.session.execute(first.on_conflict_do_nothing())
