@@ -11,7 +11,7 @@ from opkoers.extensions import db
 from opkoers.services import budget, impact
 
 from .test_budget import _commit
-from .test_scale import add_closed_cases
+from .test_scale import add_closed_cases, impact_world
 
 
 @pytest.fixture
@@ -52,11 +52,7 @@ def test_the_other_reports_keep_their_figures_too(login, factory, kept_a_minute,
 
 
 def test_the_impact_report_over_all_years_is_counted_ahead_by_the_scheduler(app, login, factory):
-    team = factory.organisation("Buurtteam", "buurtteam")
-    hoods = [factory.neighbourhood(team=team) for _ in range(2)]
-    pg = factory.user("projectgroep")
-    factory.themes()
-    db.session.commit()
+    team, hoods, pg = impact_world(factory, 2)
     add_closed_cases(20, [h.id for h in hoods], pg.id, team.id)
     client = login(pg)
     counted_now = client.get("/impact").get_data(as_text=True)

@@ -290,12 +290,19 @@ def add_closed_cases(count: int, neighbourhood_ids: list[int], user_id: int, tea
     db.session.commit()
 
 
-def test_the_impact_report_over_5000_closed_cases(login, factory, capsys):
+def impact_world(factory, neighbourhoods: int):
+    """What the impact report needs around closed cases: a neighbourhood team with neighbourhoods,
+    a project-group member and the self-reliance themes."""
     team = factory.organisation("Buurtteam", "buurtteam")
-    hoods = [factory.neighbourhood(team=team) for _ in range(3)]
+    hoods = [factory.neighbourhood(team=team) for _ in range(neighbourhoods)]
     pg = factory.user("projectgroep")
     factory.themes()
     db.session.commit()
+    return team, hoods, pg
+
+
+def test_the_impact_report_over_5000_closed_cases(login, factory, capsys):
+    team, hoods, pg = impact_world(factory, 3)
     client = login(pg)
     urls = ["/impact", f"/impact?jaar=2021&wijk={hoods[0].id}", "/impact.csv?jaar=2022"]
     add_closed_cases(100, [h.id for h in hoods], pg.id, team.id)

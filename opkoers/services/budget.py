@@ -227,14 +227,15 @@ class Totals:
         return min(100, round(100 * self.committed / self.budget)) if self.budget else 0
 
 
-def _kind_sums(*condition):
+def _kind_sums():
+    """Committed and paid over every case (reversals net out)."""
     committed = func.coalesce(
         func.sum(sql_case((BudgetEntry.kind == rules.COMMITMENT, BudgetEntry.amount_cents), else_=0)), 0
     )
     paid = func.coalesce(
         func.sum(sql_case((BudgetEntry.kind == rules.PAYMENT, BudgetEntry.amount_cents), else_=0)), 0
     )
-    return db.session.execute(select(committed, paid).where(*condition)).one()
+    return db.session.execute(select(committed, paid)).one()
 
 
 def case_budget(case: Case) -> dict | None:

@@ -32,16 +32,16 @@ def figures(name: str, key: Hashable, compute: Callable[[], tuple[T, datetime]])
     `compute` returns both (figures the scheduler counted earlier keep their own time); it must
     return plain values (no database objects: they outlive the request)."""
     seconds = current_app.config["REPORT_CACHE_SECONDS"]
-    store, now = _store(), utc_now()
+    store, asked_at = _store(), utc_now()
     with _lock:
-        kept = store.get((name, key))
-        if kept is not None and now - kept[2] < timedelta(seconds=seconds):
+        found = store.get((name, key))
+        if found is not None and asked_at - found[2] < timedelta(seconds=seconds):
             store.move_to_end((name, key))
-            return kept[0], kept[1]
+            return found[0], found[1]
     value, computed_at = compute()
     if seconds > 0:
         with _lock:
-            store[(name, key)] = (value, computed_at, now)
+            store[(name, key)] = (value, computed_at, asked_at)
             while len(store) > KEPT:
                 store.popitem(last=False)
     return value, computed_at
