@@ -14,9 +14,14 @@ def people(roles: tuple[str, ...], also_id: int | None = None) -> list[User]:
     return db.session.scalars(select(User).where(condition).order_by(User.name)).all()
 
 
-def person_choices(roles: tuple[str, ...], also_id: int | None = None) -> list[tuple[int, str]]:
+def _named(users) -> list[tuple[int, str]]:
     """(id, 'name (organisation)') for a select field."""
-    return [(u.id, f"{u.name} ({u.organisation.name})") for u in people(roles, also_id)]
+    return [(u.id, f"{u.name} ({u.organisation.name})") for u in users]
+
+
+def person_choices(roles: tuple[str, ...], also_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, 'name (organisation)') of the active users in these roles."""
+    return _named(people(roles, also_id))
 
 
 def case_people_choices(case_id: int, also_id: int | None = None) -> list[tuple[int, str]]:
@@ -27,8 +32,7 @@ def case_people_choices(case_id: int, also_id: int | None = None) -> list[tuple[
     condition = User.active & ((User.role == "projectgroep") | User.id.in_(involved))
     if also_id is not None:
         condition = or_(condition, User.id == also_id)
-    people = db.session.scalars(select(User).where(condition).order_by(User.name)).all()
-    return [(u.id, f"{u.name} ({u.organisation.name})") for u in people]
+    return _named(db.session.scalars(select(User).where(condition).order_by(User.name)))
 
 
 def neighbourhoods() -> list[Neighbourhood]:
