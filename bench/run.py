@@ -234,7 +234,14 @@ def copy_of(url: str) -> str:
     server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_pass" WITH (FORCE)'))
-        for attempt in range(20):  # the app's connections may take a moment to go after it stopped
+        for attempt in range(20):  # the app's connections, or autovacuum after the city was made
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
             try:
                 conn.execute(text(f'CREATE DATABASE "{name}_pass" TEMPLATE "{name}"'))
                 break
