@@ -11,6 +11,13 @@
     if (summary) { summary.focus(); }
   }
   document.addEventListener("DOMContentLoaded", focusErrors);
+  // Screen readers hear that the part being sent is busy, as sighted users see the bar under it.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    event.detail.elt.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    event.detail.elt.removeAttribute("aria-busy");
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) { return; }
