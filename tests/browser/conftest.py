@@ -107,11 +107,11 @@ def browser(chromium_path):
         browser.close()
 
 
-def new_context(browser, base_url: str):
+def new_context(browser, base_url: str, **options):
     """A browser context in which every page loads axe-core, ready for check_accessibility (sending
     it again for each check took a fifth of a second). bypass_csp lets axe-core in; the app's own
     pages still run under the strict CSP."""
-    context = browser.new_context(base_url=base_url, bypass_csp=True, locale="nl-NL")
+    context = browser.new_context(base_url=base_url, bypass_csp=True, locale="nl-NL", **options)
     context.add_init_script(path=str(AXE))
     return context
 

@@ -6,10 +6,12 @@ is refused (403, 404) and the login page for someone not logged in, because an e
 too. The roles that are not involved see the empty lists; the world's client has a long name.
 Downloads (CSV, calendar, JSON, attachments) are not pages and are left out."""
 
+import re
 import tempfile
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from opkoers import create_app
@@ -88,5 +90,67 @@ def test_every_page_passes_axe(browser, walk, role):
             except AssertionError as violations:
                 problems.append(f"{endpoint}: {violations}")
         assert problems == [], "\n".join(problems)
+    finally:
+        context.close()
+
+
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = tempfile.gettempdir()
+
+
+# The pages a professional uses between appointments: there nothing may stick out at all.
+ON_THE_GO = ("actions.mine", "cases.detail", "meetings.detail")
+STICKING_OUT = """() => {
+    const sticksOut = e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
+    const framed = e => e.closest('.table-wrap') !== null;
+    return [...document.querySelectorAll('body *')]
+        .filter(e => sticksOut(e) && !sticksOut(e.parentElement) && !framed(e.parentElement))
+        .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+}"""
+
+
+@pytest.mark.parametrize("role", ("projectgroep", "involved", "buurtteam", "beheerder"))
+def test_every_page_fits_a_phone(browser, walk, role):
+    """On a 360 px wide screen no page scrolls sideways (a wide table scrolls in its own frame).
+    The pages used between appointments also pass axe there; their screenshots (in the temporary
+    folder) are for looking at."""
+    base, urls, emails = walk
+    context = new_context(browser, base, viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, emails[role], check=False)
+        too_wide = {}
+        for endpoint, url in sorted(urls.items()):
+            if MATRIX[endpoint]["GET"][role] != 200:
+                continue
+            page.goto(url)
+            wider = page.evaluate(STICKING_OUT)
+            if page.evaluate("() => document.documentElement.scrollWidth") > PHONE["width"] or wider:
+                too_wide[endpoint] = wider
+            if endpoint in ON_THE_GO:
+                check_accessibility(page)
+                page.screenshot(path=f"{SCREENSHOTS}/phone-{role}-{endpoint}.png", full_page=True)
+        assert too_wide == {}
+    finally:
+        context.close()
+
+
+def test_wide_tables_scroll_in_their_own_frame_on_a_phone(browser, walk):
+    """The impact report and the 'who looked' report have more columns than a phone is wide: the page itself
+    does not scroll sideways, the table does, in a frame the keyboard can reach and that has a name."""
+    base, urls, emails = walk
+    context = new_context(browser, base, viewport=PHONE)
+    page = context.new_page()
+    try:
+        log_in(page, emails["projectgroep"], check=False)
+        for endpoint in ("impact.report", "privacy.access_report"):
+            page.goto(urls[endpoint])
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+            frame = page.locator(".table-wrap[role=region][tabindex='0']").first
+            expect(frame).to_have_attribute("aria-label", re.compile(r"\w"))
+            check_accessibility(page)
+            frame.focus()
+            page.keyboard.press("ArrowRight")
+            assert frame.evaluate("e => e.scrollLeft") > 0
     finally:
         context.close()

@@ -10,6 +10,29 @@
     var summary = document.querySelector(".alert--error[data-focus-on-load]");
     if (summary) { summary.focus(); }
   }
+  // A table too wide for the screen scrolls in its own frame: that frame can then be reached with
+  // the keyboard (to scroll it with the arrow keys) and is named after its table.
+  function scrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        var named = wrap.querySelector("caption") || (wrap.closest("section, main") || document).querySelector("h1, h2");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", named ? named.textContent.trim() : document.title);
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  var resizing;
+  document.addEventListener("DOMContentLoaded", scrollableTables);
+  document.addEventListener("htmx:afterSettle", scrollableTables);
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(scrollableTables, 150);
+  });
   document.addEventListener("DOMContentLoaded", focusErrors);
   // Screen readers hear that the part being sent is busy, as sighted users see the bar under it.
   document.addEventListener("htmx:beforeRequest", function (event) {
