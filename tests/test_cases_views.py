@@ -1,6 +1,7 @@
 """The case pages through the test client: list, new referral, case page, in-place editing with and
 without htmx, bad input, double submits, stale edits, refused transitions and query counts."""
 
+import json
 import re
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -400,6 +401,7 @@ def test_save_in_place_with_htmx(as_pg, factory):
     assert 'id="next-step" class="next-step" hx-swap-oob="true"' in page
     assert 'id="history" class="card" aria-labelledby="history-title" hx-swap-oob="true"' in page
     assert "Jan Jansen → Jan de Vries" in page and "Petra Projectgroep" in page  # who, old → new
+    assert json.loads(response.headers["HX-Trigger"]) == {"announce": "Opgeslagen."}  # for screen readers
     assert stored(case).client.name == "Jan de Vries"
 
 

@@ -1,5 +1,6 @@
 """The case list and the case page with its sections, each editable in place (htmx) or on its own page."""
 
+import json
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -150,7 +151,8 @@ def _section(case, section: str | None):
     if section is None:
         return "", 200, {"HX-Redirect": url}
     context = _case_page(case)
-    return render_template("cases/_swap.html", case=case, section=section, **context)
+    page = render_template("cases/_swap.html", case=case, section=section, **context)
+    return page, 200, {"HX-Trigger": json.dumps({"announce": _("Opgeslagen.")})}
 
 
 def _form(case, form_name: str, section: str | None, status: int, message: str | None, **context):

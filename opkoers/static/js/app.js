@@ -60,6 +60,8 @@
     var message = target.querySelector("[data-announce]");
     if (message) { announce(message.getAttribute("data-announce")); }
   });
+  // A save in place that the answer's HX-Trigger header names: "announce" with the text to hear.
+  document.addEventListener("announce", function (event) { announce(event.detail.value); });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     var text = document.documentElement.lang === "en"

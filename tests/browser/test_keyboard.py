@@ -1,0 +1,159 @@
+"""The main journeys with the keyboard alone: Tab to move, typing to fill in, Space to tick, Enter to
+send. Every element that gets the focus shows it (a visible focus ring), and after an in-place
+update the focus lands in the new part and screen readers hear what happened (the live region)."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from opkoers.extensions import db
+from opkoers.models import User
+from opkoers.services import budget
+from opkoers.timeutil import local_today
+
+from ..factories import Factory
+from .conftest import check_accessibility
+
+FOCUSED = "() => document.activeElement"
+FOCUS_SHOWN = """() => {
+    const e = document.activeElement, style = getComputedStyle(e);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+}"""
+DESCRIBE = """() => {
+    const e = document.activeElement;
+    return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + (e.textContent || e.value || '').trim().slice(0, 40);
+}"""
+
+
+class Keyboard:
+    """Drives a page with the keyboard only."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def tab_to(self, locator, most: int = 120) -> None:
+        """Tab forward until the locator has the focus; each stop on the way must show its focus."""
+        target = locator.element_handle()
+        visited = []
+        for _ in range(most):
+            self.page.keyboard.press("Tab")
+            visited.append(self.page.evaluate(DESCRIBE))
+            assert self.page.evaluate(FOCUS_SHOWN), f"no visible focus on {visited[-1]}"
+            if self.page.evaluate_handle(FOCUSED).evaluate("(e, t) => e === t", target):
+                return
+        raise AssertionError(f"Tab never reached {locator}; it went through {visited[-10:]}")
+
+    def type_into(self, locator, text: str) -> None:
+        self.tab_to(locator)
+        self.page.keyboard.type(text)
+
+    def tick(self, locator) -> None:
+        """A radio button or check box: Space ticks it. Tab stops once in a group of radio buttons
+        (on the chosen one, or the first); the arrow keys move within the group."""
+        if locator.get_attribute("type") == "radio":
+            group = self.page.locator(f"input[type=radio][name='{locator.get_attribute('name')}']")
+            chosen = group.locator("xpath=self::*[@checked]")
+            self.tab_to(chosen if chosen.count() else group.first)
+            while not locator.evaluate("e => e === document.activeElement"):
+                self.page.keyboard.press("ArrowDown")
+        else:
+            self.tab_to(locator)
+        self.page.keyboard.press("Space")
+        expect(locator).to_be_checked()
+
+    def choose(self, locator, label: str) -> None:
+        """A drop-down list: typing the start of an option chooses it."""
+        self.tab_to(locator)
+        self.page.keyboard.type(label)
+        expect(locator.locator("option:checked")).to_have_text(label)
+
+    def press(self, locator) -> None:
+        """A link or a button: Enter."""
+        self.tab_to(locator)
+        self.page.keyboard.press("Enter")
+
+
+def log_in_by_keyboard(page, keys: Keyboard, email: str) -> None:
+    page.goto("/login")
+    keys.type_into(page.locator("#email"), email)
+    keys.type_into(page.locator("#password"), Factory.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/start")
+
+
+def skip_to_content(page) -> None:
+    """The first Tab stop is the skip link; Enter moves on to the page's own content."""
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_referral_by_keyboard(page, people):
+    keys = Keyboard(page)
+    log_in_by_keyboard(page, keys, people["projectgroep"])
+    keys.press(page.get_by_role("link", name="Nieuwe aanmelding").first)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe aanmelding")
+    skip_to_content(page)
+    keys.type_into(page.locator("#client_name"), "Ruud Toetsenbord")
+    # Day and month alike: the browser's own language decides their order in the field.
+    keys.type_into(page.locator("#client_date_of_birth"), "04041988")
+    expect(page.locator("#client_date_of_birth")).to_have_value("1988-04-04")
+    keys.type_into(page.locator("#client_address"), "Lindenlaan 14")
+    keys.choose(page.locator("#client_neighbourhood_id"), "Houten Noord-Oost")
+    keys.tick(page.get_by_label("De cliënt zelf"))
+    keys.type_into(page.locator("#reason"), "Geen inkomen en een huurschuld.")
+    keys.press(page.get_by_role("button", name="Aanmelding opslaan"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ruud Toetsenbord")
+    expect(page.locator("#next-step")).to_contain_text("Start de intake")
+
+    keys.press(page.get_by_role("button", name="Intake starten"))
+    expect(page.locator("#next-step")).not_to_contain_text("Start de intake")
+    # In place (htmx): the form opens where the link was, and the focus goes into it.
+    keys.press(page.locator("#section-intake").get_by_role("link", name="Intake invullen"))
+    expect(page.locator("#section-intake form")).to_be_visible()
+    expect(page.locator("#section-intake form :focus")).to_have_count(1)
+    check_accessibility(page)
+
+
+@pytest.fixture
+def case_in_progress(live_app, people):
+    with live_app.app_context():
+        f = Factory()
+        case = f.case("in_progress", client_name="Mila Toetsenbord")
+        chair = db.session.scalar(select(User).where(User.email == people["projectgroep"]))
+        budget.open_budget(chair, case)
+        f.meeting(case, chair, day=local_today() - timedelta(days=1))
+        db.session.commit()
+        return case.id
+
+
+def test_action_and_budget_by_keyboard(page, people, case_in_progress):
+    keys = Keyboard(page)
+    log_in_by_keyboard(page, keys, people["projectgroep"])
+    page.goto(f"/trajecten/{case_in_progress}")
+    skip_to_content(page)
+
+    # An action agreed at the table, in place: focus into the form, then on the message saying it
+    # was saved, which the live region reads out.
+    actions = page.locator("#section-actions")
+    keys.press(actions.get_by_role("link", name="Actie toevoegen"))
+    expect(actions.locator("form")).to_be_visible()
+    expect(page.locator("#description")).to_be_focused()
+    page.keyboard.type("Huurschuld bespreken met de verhuurder")
+    keys.tick(actions.get_by_label("De cliënt", exact=True))
+    keys.press(actions.get_by_role("button", name="Actie toevoegen"))
+    expect(actions).to_contain_text("Huurschuld bespreken met de verhuurder")
+    expect(page.locator("#live")).to_have_text("Opgeslagen.")
+    check_accessibility(page)
+
+    # A commitment from the budget, on its own page.
+    keys.press(page.locator("#section-budget").get_by_role("link", name="Geld toezeggen"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("toezeggen")
+    keys.type_into(page.locator("#description"), "Borg voor de huurwoning")
+    keys.type_into(page.locator("#payee"), "Woningcorporatie Viveste")
+    keys.type_into(page.locator("#amount"), "450,00")
+    keys.press(page.locator("main form button[type=submit]"))
+    expect(page.locator("#section-budget")).to_contain_text("€ 450,00")
