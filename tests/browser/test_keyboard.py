@@ -2,19 +2,20 @@
 send. Every element that gets the focus shows it (a visible focus ring), and after an in-place
 update the focus lands in the new part and screen readers hear what happened (the live region)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from opkoers.extensions import db
-from opkoers.models import User
-from opkoers.services import budget
+from opkoers.models import FixedContact, Organisation, User
+from opkoers.services import admin, budget
+from opkoers.services import handover as handovers
 from opkoers.timeutil import local_today
 
 from ..factories import Factory
-from .conftest import check_accessibility
+from .conftest import check_accessibility, new_context
 
 FOCUSED = "() => document.activeElement"
 FOCUS_SHOWN = """() => {
@@ -23,7 +24,8 @@ FOCUS_SHOWN = """() => {
 }"""
 DESCRIBE = """() => {
     const e = document.activeElement;
-    return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + (e.textContent || e.value || '').trim().slice(0, 40);
+    const text = (e.textContent || e.value || '').trim().slice(0, 40);
+    return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + text;
 }"""
 
 
@@ -63,6 +65,18 @@ class Keyboard:
         self.page.keyboard.press("Space")
         expect(locator).to_be_checked()
 
+    def type_date(self, locator, day) -> None:
+        """A date field takes the day, the month and the year in the order of the browser's
+        language: a first try (1 February 2000) shows which order, then the date goes in."""
+        self.tab_to(locator)
+        self.page.keyboard.type("01022000")
+        day_first = locator.input_value() == "2000-02-01"
+        self.page.keyboard.press("Shift+Tab")
+        self.page.keyboard.press("Shift+Tab")
+        first, second = (day.day, day.month) if day_first else (day.month, day.day)
+        self.page.keyboard.type(f"{first:02d}{second:02d}{day.year}")
+        expect(locator).to_have_value(day.isoformat())
+
     def choose(self, locator, label: str) -> None:
         """A drop-down list: typing the start of an option chooses it."""
         self.tab_to(locator)
@@ -98,9 +112,7 @@ def test_referral_by_keyboard(page, people):
     expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe aanmelding")
     skip_to_content(page)
     keys.type_into(page.locator("#client_name"), "Ruud Toetsenbord")
-    # Day and month alike: the browser's own language decides their order in the field.
-    keys.type_into(page.locator("#client_date_of_birth"), "04041988")
-    expect(page.locator("#client_date_of_birth")).to_have_value("1988-04-04")
+    keys.type_date(page.locator("#client_date_of_birth"), date(1988, 4, 2))
     keys.type_into(page.locator("#client_address"), "Lindenlaan 14")
     keys.choose(page.locator("#client_neighbourhood_id"), "Houten Noord-Oost")
     keys.tick(page.get_by_label("De cliënt zelf"))
@@ -157,3 +169,90 @@ def test_action_and_budget_by_keyboard(page, people, case_in_progress):
     keys.type_into(page.locator("#amount"), "450,00")
     keys.press(page.locator("main form button[type=submit]"))
     expect(page.locator("#section-budget")).to_contain_text("€ 450,00")
+
+
+@pytest.fixture
+def sent_handover(live_app, people):
+    """A handover sent to the buurtteam's fixed contact person (Sanne Bakker), every point ready."""
+    with live_app.app_context():
+        f = Factory()
+        team = db.session.scalar(select(Organisation).where(Organisation.name == "Buurtteam Houten Noord"))
+        contact = db.session.scalar(select(User).where(User.email == people["buurtteam"]))
+        sender = db.session.scalar(select(User).where(User.email == people["projectgroep"]))
+        case = f.case("in_progress", client_name=f"Bram Toetsenbord {f._n()}", consent_organisations=[team])
+        current = db.session.scalar(select(FixedContact).where(FixedContact.organisation_id == team.id))
+        admin.set_fixed_contact(
+            None, team, current.version if current else None, contact_id=contact.id, deputy_id=None
+        )
+        f.handover_points()
+        handover = handovers.start(sender, case, team.id, contact.id, "Dit team kent de cliënt al.")
+        db.session.flush()
+        ready = {p.id: ("ready", "") for p in handovers.points()}
+        handovers.save_document(sender, handover, handover.version, ready)
+        db.session.flush()
+        handovers.send(sender, handover, handover.version)
+        db.session.commit()
+        return case.client.name
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_handover_accepted_by_keyboard(browser, live_server, people, sent_handover, javascript):
+    """The fixed contact person finds the handover in the inbox and accepts it, with the keyboard
+    alone; also with JavaScript switched off."""
+    context = new_context(browser, live_server, java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        keys = Keyboard(page)
+        log_in_by_keyboard(page, keys, people["buurtteam"])
+        keys.press(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overdrachten"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Overdrachten")
+        keys.press(page.locator("main").get_by_role("link", name=sent_handover, exact=True).first)
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Warme overdracht: {sent_handover}")
+        keys.tick(page.get_by_label("Ja, ik neem de overdracht aan"))
+        keys.press(page.get_by_role("button", name="Antwoord versturen"))
+        expect(page.locator(".badge--handover-accepted")).to_be_visible()
+        if javascript:
+            check_accessibility(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_meeting_planned_and_action_agreed_by_keyboard(
+    browser, live_server, people, case_in_progress, javascript
+):
+    """Plan a round table and record an agreed action in it, with the keyboard alone; also with
+    JavaScript switched off (the action form then sends the whole page back)."""
+    context = new_context(browser, live_server, java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        keys = Keyboard(page)
+        log_in_by_keyboard(page, keys, people["projectgroep"])
+        page.goto(f"/trajecten/{case_in_progress}")
+        skip_to_content(page)
+        keys.press(page.locator("#section-meetings").get_by_role("link", name="Bijeenkomst plannen"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Bijeenkomst plannen")
+        keys.type_date(page.locator("#day"), local_today() + timedelta(days=7))
+        # The afternoon: typed as 24 hours, right in a 12-hour field too. (Two runs, one chair: no clash.)
+        hour = 14 if javascript else 16
+        keys.type_into(page.locator("#start"), f"{hour}00")
+        keys.type_into(page.locator("#end"), f"{hour + 1}30")
+        keys.type_into(page.locator("#location"), "Gemeentehuis, kamer 3")
+        keys.press(page.locator("main form button[type=submit]"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Doorbraaktafel")
+        if javascript:
+            check_accessibility(page)
+
+        # At the table: an action for the client, due in two weeks.
+        form = page.locator("form:has(#description)")
+        keys.type_into(form.locator("#description"), "Energieleverancier bellen over een regeling")
+        keys.tick(form.get_by_label("De cliënt", exact=True))
+        keys.type_date(form.locator("#due_on"), local_today() + timedelta(days=14))
+        keys.press(form.get_by_role("button", name="Actie toevoegen"))
+        expect(page.locator("main")).to_contain_text("Energieleverancier bellen over een regeling")
+        if javascript:
+            check_accessibility(page)
+    finally:
+        context.close()
