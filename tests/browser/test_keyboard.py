@@ -105,29 +105,44 @@ def skip_to_content(page) -> None:
     expect(page.locator("main")).to_be_focused()
 
 
-def test_referral_by_keyboard(page, people):
+@pytest.fixture(params=[True, False], ids=["with-js", "without-js"])
+def keyboard_page(request, browser, live_server):
+    """A page to drive with the keyboard, once with JavaScript and once without; and whether it has."""
+    context = new_context(browser, live_server, java_script_enabled=request.param)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page, request.param
+    context.close()
+
+
+def test_referral_by_keyboard(keyboard_page, people):
+    page, javascript = keyboard_page
     keys = Keyboard(page)
     log_in_by_keyboard(page, keys, people["projectgroep"])
     keys.press(page.get_by_role("link", name="Nieuwe aanmelding").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe aanmelding")
     skip_to_content(page)
-    keys.type_into(page.locator("#client_name"), "Ruud Toetsenbord")
+    name = f"Ruud Toetsenbord {'met' if javascript else 'zonder'} script"
+    keys.type_into(page.locator("#client_name"), name)
     keys.type_date(page.locator("#client_date_of_birth"), date(1988, 4, 2))
     keys.type_into(page.locator("#client_address"), "Lindenlaan 14")
     keys.choose(page.locator("#client_neighbourhood_id"), "Houten Noord-Oost")
     keys.tick(page.get_by_label("De cliënt zelf"))
     keys.type_into(page.locator("#reason"), "Geen inkomen en een huurschuld.")
     keys.press(page.get_by_role("button", name="Aanmelding opslaan"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ruud Toetsenbord")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
     expect(page.locator("#next-step")).to_contain_text("Start de intake")
 
     keys.press(page.get_by_role("button", name="Intake starten"))
     expect(page.locator("#next-step")).not_to_contain_text("Start de intake")
-    # In place (htmx): the form opens where the link was, and the focus goes into it.
     keys.press(page.locator("#section-intake").get_by_role("link", name="Intake invullen"))
-    expect(page.locator("#section-intake form")).to_be_visible()
-    expect(page.locator("#section-intake form :focus")).to_have_count(1)
-    check_accessibility(page)
+    if javascript:  # in place (htmx): the form opens where the link was, and the focus goes into it
+        expect(page.locator("#section-intake form")).to_be_visible()
+        expect(page.locator("#section-intake form :focus")).to_have_count(1)
+        check_accessibility(page)
+    keys.type_into(page.locator("#problem"), "Zonder inkomen groeit de huurschuld.")
+    keys.press(page.locator("main form button[type=submit]").first)
+    expect(page.locator("#section-intake")).to_contain_text("Zonder inkomen groeit de huurschuld.")
 
 
 @pytest.fixture
@@ -142,24 +157,30 @@ def case_in_progress(live_app, people):
         return case.id
 
 
-def test_action_and_budget_by_keyboard(page, people, case_in_progress):
+def test_action_and_budget_by_keyboard(keyboard_page, people, case_in_progress):
+    page, javascript = keyboard_page
     keys = Keyboard(page)
     log_in_by_keyboard(page, keys, people["projectgroep"])
     page.goto(f"/trajecten/{case_in_progress}")
     skip_to_content(page)
 
-    # An action agreed at the table, in place: focus into the form, then on the message saying it
-    # was saved, which the live region reads out.
-    actions = page.locator("#section-actions")
-    keys.press(actions.get_by_role("link", name="Actie toevoegen"))
-    expect(actions.locator("form")).to_be_visible()
-    expect(page.locator("#description")).to_be_focused()
-    page.keyboard.type("Huurschuld bespreken met de verhuurder")
-    keys.tick(actions.get_by_label("De cliënt", exact=True))
-    keys.press(actions.get_by_role("button", name="Actie toevoegen"))
-    expect(actions).to_contain_text("Huurschuld bespreken met de verhuurder")
-    expect(page.locator("#live")).to_have_text("Opgeslagen.")
-    check_accessibility(page)
+    # An action agreed at the table. In place (htmx): the focus goes into the form, and after saving
+    # the live region says so. Without JavaScript the form is a page of its own.
+    what = f"Huurschuld bespreken met de verhuurder ({'met' if javascript else 'zonder'} script)"
+    keys.press(page.locator("#section-actions").get_by_role("link", name="Actie toevoegen"))
+    form = page.locator("main form:has(#description)")
+    expect(form).to_be_visible()
+    if javascript:
+        expect(page.locator("#description")).to_be_focused()
+        page.keyboard.type(what)
+    else:
+        keys.type_into(page.locator("#description"), what)
+    keys.tick(form.get_by_label("De cliënt", exact=True))
+    keys.press(form.get_by_role("button", name="Actie toevoegen"))
+    expect(page.locator("#section-actions")).to_contain_text(what)
+    if javascript:
+        expect(page.locator("#live")).to_have_text("Opgeslagen.")
+        check_accessibility(page)
 
     # A commitment from the budget, on its own page.
     keys.press(page.locator("#section-budget").get_by_role("link", name="Geld toezeggen"))
@@ -195,64 +216,49 @@ def sent_handover(live_app, people):
         return case.client.name
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_handover_accepted_by_keyboard(browser, live_server, people, sent_handover, javascript):
-    """The fixed contact person finds the handover in the inbox and accepts it, with the keyboard
-    alone; also with JavaScript switched off."""
-    context = new_context(browser, live_server, java_script_enabled=javascript)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        keys = Keyboard(page)
-        log_in_by_keyboard(page, keys, people["buurtteam"])
-        keys.press(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overdrachten"))
-        expect(page.get_by_role("heading", level=1)).to_have_text("Overdrachten")
-        keys.press(page.locator("main").get_by_role("link", name=sent_handover, exact=True).first)
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"Warme overdracht: {sent_handover}")
-        keys.tick(page.get_by_label("Ja, ik neem de overdracht aan"))
-        keys.press(page.get_by_role("button", name="Antwoord versturen"))
-        expect(page.locator(".badge--handover-accepted")).to_be_visible()
-        if javascript:
-            check_accessibility(page)
-    finally:
-        context.close()
+def test_handover_accepted_by_keyboard(keyboard_page, people, sent_handover):
+    """The fixed contact person finds the handover in the inbox and accepts it."""
+    page, javascript = keyboard_page
+    keys = Keyboard(page)
+    log_in_by_keyboard(page, keys, people["buurtteam"])
+    keys.press(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overdrachten"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overdrachten")
+    keys.press(page.locator("main").get_by_role("link", name=sent_handover, exact=True).first)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Warme overdracht: {sent_handover}")
+    keys.tick(page.get_by_label("Ja, ik neem de overdracht aan"))
+    keys.press(page.get_by_role("button", name="Antwoord versturen"))
+    expect(page.locator(".badge--handover-accepted")).to_be_visible()
+    if javascript:
+        check_accessibility(page)
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_meeting_planned_and_action_agreed_by_keyboard(
-    browser, live_server, people, case_in_progress, javascript
-):
-    """Plan a round table and record an agreed action in it, with the keyboard alone; also with
-    JavaScript switched off (the action form then sends the whole page back)."""
-    context = new_context(browser, live_server, java_script_enabled=javascript)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        keys = Keyboard(page)
-        log_in_by_keyboard(page, keys, people["projectgroep"])
-        page.goto(f"/trajecten/{case_in_progress}")
-        skip_to_content(page)
-        keys.press(page.locator("#section-meetings").get_by_role("link", name="Bijeenkomst plannen"))
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Bijeenkomst plannen")
-        keys.type_date(page.locator("#day"), local_today() + timedelta(days=7))
-        # The afternoon: typed as 24 hours, right in a 12-hour field too. (Two runs, one chair: no clash.)
-        hour = 14 if javascript else 16
-        keys.type_into(page.locator("#start"), f"{hour}00")
-        keys.type_into(page.locator("#end"), f"{hour + 1}30")
-        keys.type_into(page.locator("#location"), "Gemeentehuis, kamer 3")
-        keys.press(page.locator("main form button[type=submit]"))
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Doorbraaktafel")
-        if javascript:
-            check_accessibility(page)
+def test_meeting_planned_and_action_agreed_by_keyboard(keyboard_page, people, case_in_progress):
+    """Plan a round table and record an agreed action in it (without JavaScript the action form
+    sends the whole page back)."""
+    page, javascript = keyboard_page
+    keys = Keyboard(page)
+    log_in_by_keyboard(page, keys, people["projectgroep"])
+    page.goto(f"/trajecten/{case_in_progress}")
+    skip_to_content(page)
+    keys.press(page.locator("#section-meetings").get_by_role("link", name="Bijeenkomst plannen"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bijeenkomst plannen")
+    keys.type_date(page.locator("#day"), local_today() + timedelta(days=7))
+    # The afternoon: typed as 24 hours, right in a 12-hour field too. (Two runs, one chair: no clash.)
+    hour = 14 if javascript else 16
+    keys.type_into(page.locator("#start"), f"{hour}00")
+    keys.type_into(page.locator("#end"), f"{hour + 1}30")
+    keys.type_into(page.locator("#location"), "Gemeentehuis, kamer 3")
+    keys.press(page.locator("main form button[type=submit]"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Doorbraaktafel")
+    if javascript:
+        check_accessibility(page)
 
-        # At the table: an action for the client, due in two weeks.
-        form = page.locator("form:has(#description)")
-        keys.type_into(form.locator("#description"), "Energieleverancier bellen over een regeling")
-        keys.tick(form.get_by_label("De cliënt", exact=True))
-        keys.type_date(form.locator("#due_on"), local_today() + timedelta(days=14))
-        keys.press(form.get_by_role("button", name="Actie toevoegen"))
-        expect(page.locator("main")).to_contain_text("Energieleverancier bellen over een regeling")
-        if javascript:
-            check_accessibility(page)
-    finally:
-        context.close()
+    # At the table: an action for the client, due in two weeks.
+    form = page.locator("form:has(#description)")
+    keys.type_into(form.locator("#description"), "Energieleverancier bellen over een regeling")
+    keys.tick(form.get_by_label("De cliënt", exact=True))
+    keys.type_date(form.locator("#due_on"), local_today() + timedelta(days=14))
+    keys.press(form.get_by_role("button", name="Actie toevoegen"))
+    expect(page.locator("main")).to_contain_text("Energieleverancier bellen over een regeling")
+    if javascript:
+        check_accessibility(page)
