@@ -89,9 +89,25 @@ def test_every_page_passes_axe(browser, walk, role):
                 check_accessibility(page)
             except AssertionError as violations:
                 problems.append(f"{endpoint}: {violations}")
+            problems += [f"{endpoint}: {problem}" for problem in _frame_problems(page, expected)]
         assert problems == [], "\n".join(problems)
     finally:
         context.close()
+
+
+def _frame_problems(page, status: int) -> list[str]:
+    """Every page has its own title and one main heading; every page behind the login but the start
+    page also says where it is (the breadcrumb)."""
+    problems = []
+    if page.title().startswith(("·", " ")) or not page.title().endswith("Op Koers"):
+        problems.append(f"title {page.title()!r}")
+    if page.locator("h1").count() != 1:
+        problems.append(f"{page.locator('h1').count()} main headings")
+    logged_in = page.locator("form[action='/logout']").count() > 0
+    where = page.locator("nav.breadcrumb [aria-current=page]").count()
+    if logged_in and status == 200 and not page.url.endswith("/start") and where != 1:
+        problems.append("no breadcrumb")
+    return problems
 
 
 PHONE = {"width": 360, "height": 740}
