@@ -213,8 +213,12 @@ def test_propose_decide_and_print_through_the_pages(login, running, factory):
     assert response.status_code == 302
     page = client.get(f"/afwijkingen/{deviation.id}").get_data(as_text=True)
     assert "Besluit vastleggen" not in page and "Correctie voorstellen" in page
+    assert "Motivering" in page  # the professional's words on the page …
     document = client.get(f"/afwijkingen/{deviation.id}/besluit").get_data(as_text=True)
     assert "Besluit: afwijking van een regel" in document and MOTIVATION in document
+    # … the client's letter asks the questions in plain words, and speaks to the client
+    assert f"Beste {case.client.name}," in document and "voor u afwijken" in document
+    assert "Waarom is dat nodig?" in document and "Motivering" not in document
     register = client.get("/register").get_data(as_text=True)
     assert "Participatiewet" in register and case.client.name not in register
     assert case.client.name not in client.get("/register.csv").get_data(as_text=True)
