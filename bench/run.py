@@ -228,24 +228,24 @@ def copy_of(url: str) -> str:
         with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
             original.backup(copy)
         return f"sqlite:///{target}"
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     name = url.rsplit("/", 1)[1]
     server = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_pass" WITH (FORCE)'))
         for attempt in range(20):  # the app's connections, or autovacuum after the city was made
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
             try:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
                 conn.execute(text(f'CREATE DATABASE "{name}_pass" TEMPLATE "{name}"'))
                 break
-            except OperationalError:
+            except DBAPIError:  # still in use, or not allowed to end a connection: wait, try again
                 if attempt == 19:
                     raise
                 time.sleep(0.5)

@@ -113,6 +113,8 @@ def new_context(browser, base_url: str, **options):
     pages still run under the strict CSP."""
     context = browser.new_context(base_url=base_url, bypass_csp=True, locale="nl-NL", **options)
     context.add_init_script(path=str(AXE))
+    context.js_errors = []  # a test asserts it stays empty: no JavaScript error on any of its pages
+    context.on("weberror", lambda error: context.js_errors.append(str(error.error)))
     return context
 
 
@@ -121,11 +123,9 @@ def page(browser, live_server):
     context = new_context(browser, live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
 
 
 def check_accessibility(page) -> None:

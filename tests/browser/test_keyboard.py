@@ -55,10 +55,12 @@ class Keyboard:
         """A radio button or check box: Space ticks it. Tab stops once in a group of radio buttons
         (on the chosen one, or the first); the arrow keys move within the group."""
         if locator.get_attribute("type") == "radio":
-            group = self.page.locator(f"input[type=radio][name='{locator.get_attribute('name')}']")
-            chosen = group.locator("xpath=self::*[@checked]")
-            self.tab_to(chosen if chosen.count() else group.first)
-            while not locator.evaluate("e => e === document.activeElement"):
+            group = f"input[type=radio][name='{locator.get_attribute('name')}']"
+            chosen = self.page.locator(f"{group}:checked")
+            self.tab_to(chosen if chosen.count() else self.page.locator(group).first)
+            for _ in range(self.page.locator(group).count()):
+                if locator.evaluate("e => e === document.activeElement"):
+                    break
                 self.page.keyboard.press("ArrowDown")
         else:
             self.tab_to(locator)
@@ -113,6 +115,7 @@ def keyboard_page(request, browser, live_server):
     page.set_default_timeout(10_000)
     yield page, request.param
     context.close()
+    assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
 
 
 def test_referral_by_keyboard(keyboard_page, people):
@@ -141,7 +144,7 @@ def test_referral_by_keyboard(keyboard_page, people):
         expect(page.locator("#section-intake form :focus")).to_have_count(1)
         check_accessibility(page)
     keys.type_into(page.locator("#problem"), "Zonder inkomen groeit de huurschuld.")
-    keys.press(page.locator("main form button[type=submit]").first)
+    keys.press(page.locator("#section-intake form button[type=submit]").first)
     expect(page.locator("#section-intake")).to_contain_text("Zonder inkomen groeit de huurschuld.")
 
 

@@ -34,12 +34,13 @@
     resizing = window.setTimeout(scrollableTables, 150);
   });
   document.addEventListener("DOMContentLoaded", focusErrors);
-  // Screen readers hear that the part being sent is busy, as sighted users see the bar under it.
+  // Screen readers hear that the part about to be replaced is busy, as sighted users see a bar.
   document.addEventListener("htmx:beforeRequest", function (event) {
-    event.detail.elt.setAttribute("aria-busy", "true");
+    (event.detail.target || event.detail.elt).setAttribute("aria-busy", "true");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    event.detail.elt.removeAttribute("aria-busy");
+    var busy = event.detail.target || event.detail.elt;
+    if (busy) { busy.removeAttribute("aria-busy"); }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
