@@ -146,7 +146,11 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def two_factor_first():
-        """Whoever must use two-factor authentication and has not set it up, does that first."""
+        """Whoever must use two-factor authentication and has not set it up, does that first. (A
+        static file, such as the icon the browser fetches beside a page, never looks at the session:
+        that would cost queries, and could end an idle session before the page's own request.)"""
+        if request.endpoint == "static":
+            return None
         user = current_user
         if (
             user.is_authenticated

@@ -18,6 +18,7 @@ from opkoers.passwords import MAX_LENGTH, needs_rehash, problem, verify_password
 from opkoers.services import accounts
 
 from .factories import Factory
+from .helpers import count_queries
 
 NEW_PASSWORD = "een zin die niemand raadt"
 
@@ -210,6 +211,20 @@ def test_idle_sessions_end_after_30_minutes(client, factory):
     assert client.get("/start").status_code == 302  # ended for good, not only while the clock was ahead
     ended = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
     assert ended.end_reason == "idle"
+
+
+def test_a_static_file_leaves_the_session_to_the_pages(client, factory):
+    """The browser fetches the icon beside a page: that neither reads the session nor ends it, so
+    the next page still says why the session ended."""
+    user = factory.user("professional")
+    _log_in(client, user)
+    with timeutil.travel(timedelta(minutes=31)):
+        with count_queries() as queries:
+            assert client.get("/static/favicon.svg").status_code == 200
+        assert queries == []
+        response = client.get("/acties")
+        page = client.get(response.location).get_data(as_text=True)
+        assert "U bent uitgelogd omdat u een tijd niets heeft gedaan" in page
 
 
 def test_sessions_end_12_hours_after_login_however_busy(client, factory):
