@@ -7,13 +7,19 @@ import os
 import shutil
 import tempfile
 import threading
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from opkoers import create_app
 from opkoers.extensions import db
+from opkoers.models import User
+from opkoers.services import budget
+from opkoers.timeutil import local_today
 
 from ..factories import Factory
 
@@ -41,25 +47,36 @@ def chromium_path():
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def live_app():
-    folder = tempfile.mkdtemp(prefix="opkoers-browser-")
+def new_app(name: str):
+    """The app with CSRF on, on an empty SQLite database of its own in a temporary folder."""
+    folder = tempfile.mkdtemp(prefix=f"opkoers-{name}-")
     app = create_app(
         "testing",
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/browser.db", "WTF_CSRF_ENABLED": True},
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/{name}.db", "WTF_CSRF_ENABLED": True},
     )
     with app.app_context():
         db.create_all()
     return app
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+@contextmanager
+def serving(app):
+    """The app served on a free port of 127.0.0.1, in a thread; gives its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    return new_app("browser")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    with serving(live_app) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +101,19 @@ def people(live_app):
         }
         db.session.commit()
         return {role: user.email for role, user in users.items()}
+
+
+@pytest.fixture
+def admitted_case(live_app, people):
+    """A running case with its budget open and a round table held yesterday; gives its id."""
+    with live_app.app_context():
+        f = Factory()
+        case = f.case("in_progress", client_name="Lotte de Boer")
+        chair = db.session.scalar(select(User).where(User.email == people["projectgroep"]))
+        budget.open_budget(chair, case)
+        f.meeting(case, chair, day=local_today() - timedelta(days=1))
+        db.session.commit()
+        return case.id
 
 
 @pytest.fixture(scope="session")

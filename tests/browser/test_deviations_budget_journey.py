@@ -2,31 +2,9 @@
 (benefits with a postal address while the client has no home), decides it, and commits EUR 450 for a
 rent deposit; the register shows the rule once, without the client; axe-core on every new page."""
 
-from datetime import timedelta
-
-import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from opkoers.extensions import db
-from opkoers.models import User
-from opkoers.services import budget
-from opkoers.timeutil import local_today
-
-from ..factories import Factory
 from .conftest import check_accessibility, log_in
-
-
-@pytest.fixture
-def admitted_case(live_app, people):
-    with live_app.app_context():
-        f = Factory()
-        case = f.case("in_progress", client_name="Lotte de Boer")
-        chair = db.session.scalar(select(User).where(User.email == people["projectgroep"]))
-        budget.open_budget(chair, case)
-        f.meeting(case, chair, day=local_today() - timedelta(days=1))
-        db.session.commit()
-        return case.id
 
 
 def test_deviation_decided_at_the_table_and_a_deposit(page, people, admitted_case):

@@ -8,18 +8,15 @@ Downloads (CSV, calendar, JSON, attachments) are not pages and are left out."""
 
 import re
 import tempfile
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from opkoers import create_app
 from opkoers.extensions import db
 
 from ..factories import Factory
 from ..test_access_matrix import MATRIX, NO_GET, ROLES, World
-from .conftest import check_accessibility, log_in, new_context
+from .conftest import check_accessibility, log_in, new_app, new_context, serving
 
 # Not HTML: files to save or to subscribe to.
 DOWNLOADS = {
@@ -41,13 +38,8 @@ ELSEWHERE = {"main.home", "auth.code", "auth.logout"}
 @pytest.fixture(scope="module")
 def walk(chromium_path):
     """Its own server: the world's organisation names must not meet those of other browser tests."""
-    folder = tempfile.mkdtemp(prefix="opkoers-walk-")
-    app = create_app(
-        "testing",
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/walk.db", "WTF_CSRF_ENABLED": True},
-    )
+    app = new_app("walk")
     with app.app_context():
-        db.create_all()
         world = World(Factory())
         world.case.client.name = LONG_NAME
         db.session.commit()
@@ -57,10 +49,8 @@ def walk(chromium_path):
             if methods.get("GET", NO_GET) is not NO_GET and endpoint not in DOWNLOADS | ELSEWHERE
         }
         emails = {role: user.email for role, user in world.users.items()}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", urls, emails
-    server.shutdown()
+    with serving(app) as address:
+        yield address, urls, emails
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from opkoers.extensions import db
 from opkoers.models import FixedContact, Organisation, User
-from opkoers.services import admin, budget
+from opkoers.services import admin
 from opkoers.services import handover as handovers
 from opkoers.timeutil import local_today
 
@@ -148,23 +148,11 @@ def test_referral_by_keyboard(keyboard_page, people):
     expect(page.locator("#section-intake")).to_contain_text("Zonder inkomen groeit de huurschuld.")
 
 
-@pytest.fixture
-def case_in_progress(live_app, people):
-    with live_app.app_context():
-        f = Factory()
-        case = f.case("in_progress", client_name="Mila Toetsenbord")
-        chair = db.session.scalar(select(User).where(User.email == people["projectgroep"]))
-        budget.open_budget(chair, case)
-        f.meeting(case, chair, day=local_today() - timedelta(days=1))
-        db.session.commit()
-        return case.id
-
-
-def test_action_and_budget_by_keyboard(keyboard_page, people, case_in_progress):
+def test_action_and_budget_by_keyboard(keyboard_page, people, admitted_case):
     page, javascript = keyboard_page
     keys = Keyboard(page)
     log_in_by_keyboard(page, keys, people["projectgroep"])
-    page.goto(f"/trajecten/{case_in_progress}")
+    page.goto(f"/trajecten/{admitted_case}")
     skip_to_content(page)
 
     # An action agreed at the table. In place (htmx): the focus goes into the form, and after saving
@@ -235,13 +223,13 @@ def test_handover_accepted_by_keyboard(keyboard_page, people, sent_handover):
         check_accessibility(page)
 
 
-def test_meeting_planned_and_action_agreed_by_keyboard(keyboard_page, people, case_in_progress):
+def test_meeting_planned_and_action_agreed_by_keyboard(keyboard_page, people, admitted_case):
     """Plan a round table and record an agreed action in it (without JavaScript the action form
     sends the whole page back)."""
     page, javascript = keyboard_page
     keys = Keyboard(page)
     log_in_by_keyboard(page, keys, people["projectgroep"])
-    page.goto(f"/trajecten/{case_in_progress}")
+    page.goto(f"/trajecten/{admitted_case}")
     skip_to_content(page)
     keys.press(page.locator("#section-meetings").get_by_role("link", name="Bijeenkomst plannen"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bijeenkomst plannen")

@@ -35,13 +35,13 @@
   });
   document.addEventListener("DOMContentLoaded", focusErrors);
   // Screen readers hear that the part about to be replaced is busy, as sighted users see a bar.
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    (event.detail.target || event.detail.elt).setAttribute("aria-busy", "true");
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var busy = event.detail.target || event.detail.elt;
-    if (busy) { busy.removeAttribute("aria-busy"); }
-  });
+  function busy(event, waiting) {
+    var part = event.detail.target || event.detail.elt;
+    if (!part) { return; }
+    if (waiting) { part.setAttribute("aria-busy", "true"); } else { part.removeAttribute("aria-busy"); }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) { busy(event, true); });
+  document.addEventListener("htmx:afterRequest", function (event) { busy(event, false); });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) { return; }
