@@ -1,6 +1,6 @@
 """The main journeys with the keyboard alone: Tab to move, typing to fill in, Space to tick, Enter to
 send. Every element that gets the focus shows it (a visible focus ring), and after an in-place
-update the focus lands in the new part and screen readers hear what happened (the live region)."""
+update the focus lands on the new part's heading (or in a form that opened) and screen readers hear what happened (the live region)."""
 
 from datetime import date, timedelta
 
@@ -169,8 +169,10 @@ def test_action_and_budget_by_keyboard(keyboard_page, people, admitted_case):
     keys.tick(form.get_by_label("De cliënt", exact=True))
     keys.press(form.get_by_role("button", name="Actie toevoegen"))
     expect(page.locator("#section-actions")).to_contain_text(what)
-    if javascript:
+    if javascript:  # the focus goes back to the section's heading, and the user hears it was saved
         expect(page.locator("#live")).to_have_text("Opgeslagen.")
+        expect(page.locator("#section-actions h2")).to_be_focused()
+        assert page.evaluate(FOCUS_SHOWN), "the heading that has the focus after a save shows it"
         check_accessibility(page)
 
     # A commitment from the budget, on its own page.
@@ -233,7 +235,8 @@ def test_meeting_planned_and_action_agreed_by_keyboard(keyboard_page, people, ad
     skip_to_content(page)
     keys.press(page.locator("#section-meetings").get_by_role("link", name="Bijeenkomst plannen"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bijeenkomst plannen")
-    keys.type_date(page.locator("#day"), local_today() + timedelta(days=7))
+    # Ten days ahead: no other browser test plans a meeting for the same chair on that day.
+    keys.type_date(page.locator("#day"), local_today() + timedelta(days=10))
     # The afternoon: typed as 24 hours, right in a 12-hour field too. (Two runs, one chair: no clash.)
     hour = 14 if javascript else 16
     keys.type_into(page.locator("#start"), f"{hour}00")

@@ -49,9 +49,14 @@
     // An outerHTML swap replaced the target: continue with the new element of the same id.
     if (!target.isConnected && target.id) { target = document.getElementById(target.id); }
     if (!target) { return; }
+    // After a save (the answer asks to announce it) the focus goes to the part's heading: the user
+    // hears where they are and tabs on from there. A form that just opened takes it in its first field.
+    var saved = /"announce"/.test(event.detail.xhr.getResponseHeader("HX-Trigger") || "");
+    var heading = target.querySelector("h2, h3");
     var focus = target.querySelector("[data-focus-on-load]") ||
+      (saved && heading) ||
       target.querySelector("input:not([type=hidden]), select, textarea") ||
-      target.querySelector("h2, h3");
+      heading;
     if (focus) {
       if (!focus.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(focus.tagName)) {
         focus.setAttribute("tabindex", "-1");
