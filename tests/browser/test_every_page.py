@@ -168,3 +168,42 @@ def test_wide_tables_scroll_in_their_own_frame_on_a_phone(browser, walk):
         assert context.js_errors == []
     finally:
         context.close()
+
+
+def test_the_main_menu_folds_behind_a_button_on_a_phone(browser, walk):
+    """On a phone the main menu would fill the first screen: with the script it folds behind a menu
+    button that the keyboard opens and closes, and stays folded after a move to another page. Without
+    the script, and on a wide screen, the whole menu shows."""
+    base, urls, emails = walk
+    menu = {"name": "Hoofdmenu"}
+    for javascript, viewport in ((True, PHONE), (False, PHONE), (True, {"width": 1280, "height": 800})):
+        context = new_context(browser, base, viewport=viewport, java_script_enabled=javascript)
+        page = context.new_page()
+        try:
+            log_in(page, emails["projectgroep"], check=False)
+            page.goto(urls["cases.detail"])
+            nav, toggle = page.get_by_role("navigation", **menu), page.locator(".menu-toggle")
+            if not (javascript and viewport is PHONE):
+                expect(toggle).to_be_hidden()
+                expect(nav.get_by_role("link", name="Trajecten")).to_be_visible()
+                continue
+            assert page.locator(".site-header").bounding_box()["height"] < 100
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            expect(nav).to_be_hidden()
+            toggle.focus()
+            page.keyboard.press("Enter")
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            page.keyboard.press("Tab")
+            expect(nav.get_by_role("link").first).to_be_focused()
+            check_accessibility(page)
+            toggle.focus()
+            page.keyboard.press("Space")
+            expect(nav).to_be_hidden()
+            toggle.click()
+            nav.get_by_role("link", name="Mijn acties").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Mijn acties")
+            expect(page.get_by_role("navigation", **menu)).to_be_hidden()
+            expect(page.locator(".menu-toggle")).to_have_attribute("aria-expanded", "false")
+            assert context.js_errors == []
+        finally:
+            context.close()

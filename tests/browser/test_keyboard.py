@@ -1,6 +1,7 @@
 """The main journeys with the keyboard alone: Tab to move, typing to fill in, Space to tick, Enter to
 send. Every element that gets the focus shows it (a visible focus ring), and after an in-place
-update the focus lands on the new part's heading (or in a form that opened) and screen readers hear what happened (the live region)."""
+update the focus lands on the new part's heading (or in a form that opened) and screen readers hear
+what happened (the live region)."""
 
 from datetime import date, timedelta
 

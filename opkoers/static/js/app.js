@@ -26,6 +26,29 @@
       }
     });
   }
+  // On a phone the main menu folds behind the menu button (without the script it stays open).
+  var phone = window.matchMedia("(max-width: 40rem)");
+  function foldMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("site-menu");
+    if (!toggle || !menu) { return; }
+    toggle.hidden = !phone.matches;
+    menu.classList.toggle("site-menu--folding", phone.matches);
+    toggle.setAttribute("aria-expanded", phone.matches ? "false" : "true");
+    menu.classList.toggle("site-menu--closed", phone.matches);
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle");
+    if (!toggle) { return; }
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    document.getElementById("site-menu").classList.toggle("site-menu--closed", !open);
+  });
+  document.addEventListener("DOMContentLoaded", foldMenu);
+  phone.addEventListener("change", foldMenu);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target === document.body) { foldMenu(); }
+  });
   var resizing;
   document.addEventListener("DOMContentLoaded", scrollableTables);
   document.addEventListener("htmx:afterSettle", scrollableTables);
