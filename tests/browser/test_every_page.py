@@ -89,10 +89,18 @@ def test_every_page_passes_axe(browser, walk, role):
         context.close()
 
 
+# A status badge says its status in words that can be seen: its colour only repeats them.
+BADGES_WITHOUT_WORDS = """() => [...document.querySelectorAll('.badge')].filter(badge => {
+    const seen = badge.cloneNode(true);
+    seen.querySelectorAll('.visually-hidden').forEach(hidden => hidden.remove());
+    return seen.textContent.trim() === '';
+}).map(badge => badge.className)"""
+
+
 def _frame_problems(page, status: int) -> list[str]:
     """Every page has its own title and one main heading; every page behind the login but the start
-    page also says where it is (the breadcrumb)."""
-    problems = []
+    page also says where it is (the breadcrumb); no badge speaks by colour alone."""
+    problems = [f"a badge without words: {badge}" for badge in page.evaluate(BADGES_WITHOUT_WORDS)]
     if page.title().startswith(("·", " ")) or not page.title().endswith("Op Koers"):
         problems.append(f"title {page.title()!r}")
     if page.locator("h1").count() != 1:

@@ -37,8 +37,12 @@ class Keyboard:
         self.page = page
 
     def tab_to(self, locator, most: int = 120) -> None:
-        """Tab forward until the locator has the focus; each stop on the way must show its focus."""
+        """Tab forward until the locator has the focus (a form that opened may have put it there
+        already); each stop on the way must show its focus."""
         target = locator.element_handle()
+        if self.page.evaluate_handle(FOCUSED).evaluate("(e, t) => e === t", target):
+            assert self.page.evaluate(FOCUS_SHOWN), "no visible focus on the field that has it"
+            return
         visited = []
         for _ in range(most):
             self.page.keyboard.press("Tab")
@@ -119,7 +123,9 @@ def keyboard_page(request, browser, live_server):
     assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
 
 
-def test_referral_by_keyboard(keyboard_page, people):
+def test_referral_to_started_plan_by_keyboard(keyboard_page, people):
+    """Referral, intake, the four selection steps, the decision, contract, consent and a signed plan
+    of action, then the start: every step with the keyboard alone."""
     page, javascript = keyboard_page
     keys = Keyboard(page)
     log_in_by_keyboard(page, keys, people["projectgroep"])
@@ -145,8 +151,61 @@ def test_referral_by_keyboard(keyboard_page, people):
         expect(page.locator("#section-intake form :focus")).to_have_count(1)
         check_accessibility(page)
     keys.type_into(page.locator("#problem"), "Zonder inkomen groeit de huurschuld.")
+    keys.type_into(page.locator("#goal"), "Een inkomen en de huur betaald.")
+    for criterion in ("a", "b", "c", "d"):
+        keys.tick(page.locator(f"#tree_{criterion}-0"))  # "Ja"
     keys.press(page.locator("#section-intake form button[type=submit]").first)
     expect(page.locator("#section-intake")).to_contain_text("Zonder inkomen groeit de huurschuld.")
+    expect(page.locator("#section-intake")).to_contain_text("Voldoet aan de criteria")
+
+    # The four selection steps, each saved in place (a page of its own without JavaScript).
+    for _step in range(4):
+        keys.press(page.locator("#section-selection").get_by_role("link", name="Vastleggen").first)
+        form = page.locator("main form:has(button[type=submit])").last
+        expect(form).to_be_visible()
+        if page.locator("#report").count():
+            keys.type_into(page.locator("#report"), "De cliënt vertelt open over de schulden.")
+        keys.press(form.locator("button[type=submit]").first)
+        expect(page.locator("#section-selection")).to_be_visible()
+    expect(page.locator("#section-selection")).not_to_contain_text("nog niet gedaan")
+
+    keys.press(page.locator("#section-decision").get_by_role("link", name="Besluit vastleggen"))
+    keys.tick(page.get_by_label("Toelaten"))
+    keys.type_into(page.locator("#motivation"), "Voldoet aan A tot en met D.")
+    keys.press(page.locator("main form button[type=submit]"))
+    expect(page.locator(".page-header .badge--admitted")).to_be_visible()
+
+    keys.press(page.get_by_role("link", name="Ondertekening vastleggen"))
+    keys.press(page.locator("#section-agreements form button[type=submit]").first)
+    expect(page.locator("#section-agreements")).to_contain_text("Getekend op")
+
+    keys.press(page.get_by_role("link", name="Getekende machtiging vastleggen"))
+    keys.tick(page.get_by_label("Schuldhulp Houten", exact=True))
+    keys.tick(page.get_by_label("Schuldhulp Houten: Inkomen"))
+    keys.type_into(page.locator("#purposes"), "Informatie over inkomen delen.")
+    keys.press(page.locator("#section-agreements form button[type=submit]").first)
+    expect(page.locator("#section-agreements .badge--valid")).to_have_text("Geldig")
+
+    keys.press(page.get_by_role("link", name="Doel toevoegen"))
+    keys.choose(page.locator("#life_domain_id"), "Inkomen")
+    keys.type_into(page.locator("#goal"), "Een vast inkomen.")
+    keys.type_into(page.locator("#expected_result"), "Een uitkering binnen een maand.")
+    keys.press(page.locator("#section-plan form button[type=submit]").first)
+    expect(page.locator("#section-plan table")).to_contain_text("Een vast inkomen.")
+
+    keys.press(page.get_by_role("link", name="Plan wijzigen"))
+    keys.type_into(page.locator("#prioritised_problem"), "Eerst de huur betalen.")
+    keys.type_date(page.locator("#signed_on"), local_today())
+    keys.press(page.locator("#section-plan form button[type=submit]").first)
+    expect(page.locator("#next-step")).to_contain_text("Alles is rond")
+
+    # The start is at the top of the case page: the user opens it anew and starts from the skip link.
+    page.goto(page.url.split("#")[0])
+    skip_to_content(page)
+    keys.press(page.get_by_role("button", name="Uitvoering starten"))
+    expect(page.locator(".page-header .badge--in_progress")).to_have_text("In uitvoering")
+    if javascript:
+        check_accessibility(page)
 
 
 def test_action_and_budget_by_keyboard(keyboard_page, people, admitted_case):
