@@ -12,6 +12,7 @@ then translate the new entries in opkoers/translations/en/LC_MESSAGES/messages.p
 import os
 import re
 import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,10 @@ try:
 except ImportError:  # Babel < 2.14
     from babel.messages.frontend import parse_mapping as parse_mapping_cfg
 
-from opkoers import create_app
+from flask import session
+
+from opkoers import create_app, templating
+from opkoers.messages import money
 
 ROOT = Path(__file__).resolve().parent.parent
 BABEL_CFG = ROOT / "babel.cfg"
@@ -192,3 +196,19 @@ def test_every_audit_action_in_the_code_has_a_readable_name():
         written |= set(re.findall(r'audit\.record\(\s*[^,()]+,\s*"([a-z_]+)"', path.read_text()))
     assert len(written) > 40
     assert sorted(written - LABELS["audit_action"].keys()) == []
+
+
+@pytest.mark.parametrize(
+    "lang, amount, day, moment",
+    [
+        ("nl", "€\xa02.500,00", "17 mei 1980", "3 december 2026, 14:05"),
+        ("en", "€2,500.00", "May 17, 1980", "December 3, 2026, 2:05\u202fPM"),
+    ],
+)
+def test_amounts_dates_and_times_follow_the_language(client, lang, amount, day, moment):
+    """Money, days and moments as the chosen language writes them (moments in Dutch time)."""
+    with client.application.test_request_context():
+        session["lang"] = lang
+        assert money(250000) == amount
+        assert templating._date(date(1980, 5, 17)) == day
+        assert templating._datetime(datetime(2026, 12, 3, 13, 5, tzinfo=UTC)) == moment
