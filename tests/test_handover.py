@@ -138,6 +138,9 @@ def test_the_whole_handover_through_the_pages(login, world):
     assert client.post(f"{url}/versturen", data={"version": handover.version}).status_code == 302
     printed = client.get(f"{url}/afdrukken").get_data(as_text=True)
     assert "Inkomen en financiële basis zijn op orde" in printed and "&lt;script&gt;" in printed
+    contact = w["contact"]  # the document speaks to the client and names whom to turn to
+    assert f"Uw vaste contactpersoon bij {w['team'].name} is {contact.name}." in printed
+    assert contact.email in printed
     receiver = login(w["contact"])
     assert w["case"].client.name in receiver.get("/overdrachten").get_data(as_text=True)
     db.session.refresh(handover)
