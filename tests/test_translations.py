@@ -202,7 +202,7 @@ def test_every_audit_action_in_the_code_has_a_readable_name():
     "lang, amount, day, moment",
     [
         ("nl", "€\xa02.500,00", "17 mei 1980", "3 december 2026, 14:05"),
-        ("en", "€2,500.00", "May 17, 1980", "December 3, 2026, 2:05\u202fPM"),
+        ("en", "€2,500.00", "May 17, 1980", "December 3, 2026, 2:05 PM"),
     ],
 )
 def test_amounts_dates_and_times_follow_the_language(client, lang, amount, day, moment):
@@ -211,4 +211,5 @@ def test_amounts_dates_and_times_follow_the_language(client, lang, amount, day, 
         session["lang"] = lang
         assert money(250000) == amount
         assert templating._date(date(1980, 5, 17)) == day
-        assert templating._datetime(datetime(2026, 12, 3, 13, 5, tzinfo=UTC)) == moment
+        shown = templating._datetime(datetime(2026, 12, 3, 13, 5, tzinfo=UTC))
+        assert shown.replace("\u202f", " ") == moment  # (newer CLDR data puts a narrow space before PM)

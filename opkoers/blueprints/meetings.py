@@ -278,7 +278,7 @@ def _page(meeting, section=None, status=200, message=None, also=(), saved=None, 
 
 SAVED = {
     "participants": _l("De aanwezigheid is opgeslagen."),
-    "priority": _l("Het probleem dat eerst moet, is opgeslagen."),
+    "priority": _l("Het probleem dat op de eerste plaats komt, is opgeslagen."),
     "order": _l("De volgorde is opgeslagen."),
     "actions": _l("De actie is toegevoegd. U kunt meteen de volgende invullen."),
     "minutes": _l("Het verslag is opgeslagen."),

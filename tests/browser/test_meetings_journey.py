@@ -76,7 +76,7 @@ def test_plan_and_fill_in_a_round_table(page, people, running_case):
     expect(priority.get_by_label("Welk probleem komt voor de cliënt op de eerste plaats?")).to_have_value(
         "Dat het licht aan blijft."
     )
-    expect(priority).to_contain_text("Het probleem dat eerst moet, is opgeslagen.")
+    expect(priority).to_contain_text("Het probleem dat op de eerste plaats komt, is opgeslagen.")
     expect(page.locator("#section-priority .alert--success")).to_be_focused()
     order = page.locator("#section-order")
     order.get_by_role("button", name="Hoger: Werk en dagbesteding").click()

@@ -26,29 +26,46 @@
       }
     });
   }
-  // On a phone the main menu folds behind the menu button (without the script it stays open).
-  var phone = window.matchMedia("(max-width: 40rem)");
-  function foldMenu() {
+  // On a phone the main menu folds behind the menu button (the style sheet does that for a page
+  // marked as scripted; without the script the whole menu shows). The button opens and closes it.
+  document.documentElement.classList.add("js");
+  function setMenu(open) {
     var toggle = document.querySelector(".menu-toggle");
     var menu = document.getElementById("site-menu");
     if (!toggle || !menu) { return; }
-    toggle.hidden = !phone.matches;
-    menu.classList.toggle("site-menu--folding", phone.matches);
-    toggle.setAttribute("aria-expanded", phone.matches ? "false" : "true");
-    menu.classList.toggle("site-menu--closed", phone.matches);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("site-menu--open", open);
+  }
+  function menuIsOpen() {
+    var toggle = document.querySelector(".menu-toggle");
+    return toggle !== null && toggle.getAttribute("aria-expanded") === "true";
   }
   document.addEventListener("click", function (event) {
-    var toggle = event.target.closest(".menu-toggle");
-    if (!toggle) { return; }
-    var open = toggle.getAttribute("aria-expanded") !== "true";
-    toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    document.getElementById("site-menu").classList.toggle("site-menu--closed", !open);
+    if (event.target.closest(".menu-toggle")) { setMenu(!menuIsOpen()); }
   });
-  document.addEventListener("DOMContentLoaded", foldMenu);
-  phone.addEventListener("change", foldMenu);
-  document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.target === document.body) { foldMenu(); }
+  document.addEventListener("keydown", function (event) {  // Escape closes it, back on the button
+    var menu = document.getElementById("site-menu");
+    if (event.key !== "Escape" || !menuIsOpen() || !menu || !menu.contains(document.activeElement)) { return; }
+    setMenu(false);
+    document.querySelector(".menu-toggle").focus();
   });
+  // A window that narrows to a phone's width (or a zoom) while the focus is in the menu: the menu
+  // opens, and the focus, which the browser dropped as the menu folded, goes back where it was.
+  var inMenu = null;
+  document.addEventListener("focusin", function (event) {
+    var menu = document.getElementById("site-menu");
+    inMenu = menu && menu.contains(event.target) ? event.target : null;
+  });
+  var phone = window.matchMedia("screen and (max-width: 40rem)");
+  function narrowed() {
+    var focused = document.activeElement;
+    if (!phone.matches || !inMenu || !inMenu.isConnected || (focused && focused !== document.body && focused !== inMenu)) {
+      return;
+    }
+    setMenu(true);
+    inMenu.focus();
+  }
+  if (phone.addEventListener) { phone.addEventListener("change", narrowed); } else { phone.addListener(narrowed); }
   var resizing;
   document.addEventListener("DOMContentLoaded", scrollableTables);
   document.addEventListener("htmx:afterSettle", scrollableTables);
