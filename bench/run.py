@@ -5,8 +5,8 @@ gunicorn with two sync workers (the README's set-up for a 2-core server), and fo
 with 16 connections, logged in as the role that uses the page. The table gives requests/second (and
 as a share of the bare endpoint in the same run), p50 and p99 latency, the SQL queries of the page
 with 100 and with 10,000 clients, and the page's first-load size (HTML, CSS and JavaScript, gzip);
-then the scheduler's daily pass over a copy of the city. It is printed and written to
-bench-results/<database>.md."""
+then, on a copy of the city, the size of the htmx answers that replace a part of a page, and the
+scheduler's daily pass. It is printed and written to bench-results/<database>.md."""
 
 import argparse
 import gzip
@@ -31,6 +31,7 @@ PASSWORD = "bench-wachtwoord-2026"
 USER_AGENT = "opkoers-bench"  # the same for the login and for wrk: a session is bound to its browser
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 TARGET_SHARE, TARGET_P99_MS, TARGET_KB, TARGET_PASS_S = 0.20, 100, 100, 2.0
+TARGET_PARTIAL_KB = 10
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,7 @@ def city_paths(url: str) -> dict:
 def measure(url: str, ids: dict[str, int]) -> dict[str, list]:
     """Per page: the SQL statements it sends and its first-load size, measured in a process of its
     own (the configuration is read from the environment once)."""
-    command = [sys.executable, __file__, "--measure", json.dumps(ids)]
-    output = subprocess.run(command, env=app_env(url), cwd=ROOT, capture_output=True, text=True)
-    if output.returncode:
-        raise SystemExit(f"measuring the pages failed:\n{output.stderr[-3000:]}")
-    return json.loads(output.stdout.splitlines()[-1])
+    return _internal(url, "--measure", json.dumps(ids))
 
 
 def measure_in_process(ids: dict[str, int]) -> dict[str, tuple[int, float]]:
@@ -265,19 +262,60 @@ def drop_copy(url: str) -> None:
     server.dispose()
 
 
-def scheduler_pass(url: str) -> list[tuple[float, int]]:
-    """The scheduler's daily jobs over a copy of the city, twice on the same day: the first pass
-    catches up on everything (the generated city never had a scheduler), the second is an ordinary
-    day's pass. Per pass: seconds, and how many reminders it created."""
+def on_a_copy(url: str, ids: dict[str, int]) -> tuple[dict[str, float], list[tuple[float, int]]]:
+    """On a throwaway copy of the city (both write): the htmx answers' sizes, then the scheduler's
+    daily jobs twice on the same day. The first pass catches up on everything (the generated city
+    never had a scheduler), the second is an ordinary day's pass. Per pass: seconds, and how many
+    reminders it created."""
     copy = copy_of(url)
     try:
-        command = [sys.executable, __file__, "--scheduler-pass"]
-        output = subprocess.run(command, env=app_env(copy), cwd=ROOT, capture_output=True, text=True)
-        if output.returncode:
-            raise SystemExit(f"the scheduler's pass failed:\n{output.stderr[-3000:]}")
-        return [tuple(p) for p in json.loads(output.stdout.splitlines()[-1])]
+        partials = _internal(copy, "--partials", json.dumps(ids))
+        passes = [tuple(p) for p in _internal(copy, "--scheduler-pass")]
+        return partials, passes
     finally:
         drop_copy(copy)
+
+
+def _internal(url: str, *args: str):
+    """This script in a process of its own on one database (the configuration is read once)."""
+    command = [sys.executable, __file__, *args]
+    output = subprocess.run(command, env=app_env(url), cwd=ROOT, capture_output=True, text=True)
+    if output.returncode:
+        raise SystemExit(f"{' '.join(args[:1])} failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout.splitlines()[-1])
+
+
+def partials_in_process(ids: dict[str, int]) -> dict[str, float]:
+    """The gzip size in KB of the htmx answers that replace a part of the busy client's pages: the
+    case list's results, the form that opens in place, the actions section after an action is
+    added, one action after its status changed."""
+    from opkoers import create_app
+
+    app = create_app("production")
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": token, "email": ACCOUNTS["projectgroep"], "password": PASSWORD})
+    htmx = {"HX-Request": "true"}
+    case = f"/trajecten/{ids['case']}"
+    sizes = {}
+
+    def measured(name, response):
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        sizes[name] = len(gzip.compress(response.data)) / 1024
+        return response.get_data(as_text=True)
+
+    measured("case list, search (htmx)", client.get(f"/trajecten?q={ids['last_name']}", headers=htmx))
+    form = measured("form opened in place (htmx)", client.get(f"{case}/acties/nieuw", headers=htmx))
+    data = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    data |= {"description": "Benchmark", "assignee_kind": "client", "due_on": "2030-01-01"}
+    added = client.post(f"{case}/acties/nieuw", data=data, headers=htmx)
+    measured("actions section after a save (htmx)", added)
+    page = client.get(case).get_data(as_text=True)
+    widget = r'action="(/acties/\d+/status)".*?name="version" value="(\d+)"'  # the first action's buttons
+    url, version = re.search(widget, page, re.S).groups()
+    data = {"csrf_token": csrf_token(page), "version": version, "status": "done", "next": case}
+    measured("one action after a status change (htmx)", client.post(url, data=data, headers=htmx))
+    return sizes
 
 
 def scheduler_pass_in_process() -> list[tuple[float, int]]:
@@ -380,7 +418,13 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def table(backend: str, results: list[Result], clients: int, passes: list[tuple[float, int]]) -> str:
+def table(
+    backend: str,
+    results: list[Result],
+    clients: int,
+    partials: dict[str, float],
+    passes: list[tuple[float, int]],
+) -> str:
     ceiling = results[0].rps or 1
     lines = [
         f"## {backend}: {clients:,} clients, gunicorn 2 sync workers, wrk 16 connections",
@@ -405,6 +449,9 @@ def table(backend: str, results: list[Result], clients: int, passes: list[tuple[
             f"{r.queries_small} / {r.queries_big} | {r.first_load_kb:.1f} | {r.errors} | "
             f"{'ok' if not misses else 'MISSED: ' + ', '.join(misses)} |"
         )
+    lines += ["", "| htmx answer (busiest client) | KB (gzip) | target |", "|---|---:|---|"]
+    for name, size in partials.items():
+        lines.append(f"| {name} | {size:.1f} | {'ok' if size <= TARGET_PARTIAL_KB else 'MISSED: size'} |")
     (first, first_created), (daily, _) = passes
     verdict = "ok" if daily < TARGET_PASS_S else "MISSED"
     lines += [
@@ -450,8 +497,8 @@ def bench(backend: str, clients: int, seconds: int, connections: int, fresh: boo
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"[{backend}] the scheduler's daily pass …", flush=True)
-    text = table(backend, results, clients, scheduler_pass(big))
+    print(f"[{backend}] the htmx answers and the scheduler's daily pass, on a copy …", flush=True)
+    text = table(backend, results, clients, *on_a_copy(big, ids))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{backend}.md").write_text(text)
     return text
@@ -467,10 +514,14 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=ROOT / "bench-results", help="where the tables go")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one database, in this process
     parser.add_argument("--scheduler-pass", action="store_true", help=argparse.SUPPRESS)  # internal too
+    parser.add_argument("--partials", help=argparse.SUPPRESS)  # internal too
     parser.add_argument("--count-ahead", action="store_true", help=argparse.SUPPRESS)  # internal too
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure_in_process(json.loads(args.measure))))
+        return
+    if args.partials:
+        print(json.dumps(partials_in_process(json.loads(args.partials))))
         return
     if args.scheduler_pass:
         print(json.dumps(scheduler_pass_in_process()))
