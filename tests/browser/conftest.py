@@ -148,14 +148,26 @@ def new_context(browser, base_url: str, **options):
     return context
 
 
+@contextmanager
+def browsing(browser, base_url: str, email: str | None = None, **options):
+    """A page in a new browser context (logged in as email, if given). No JavaScript error may have
+    happened on any of its pages by the time the test is done with it."""
+    context = new_context(browser, base_url, **options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if email:
+            log_in(page, email, check=False)
+        yield page
+    finally:
+        context.close()
+    assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = new_context(browser, live_server)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-    assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
+    with browsing(browser, live_server) as page:
+        yield page
 
 
 def check_accessibility(page) -> None:

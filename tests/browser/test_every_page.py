@@ -16,7 +16,7 @@ from opkoers.extensions import db
 
 from ..factories import Factory
 from ..test_access_matrix import MATRIX, NO_GET, ROLES, World
-from .conftest import check_accessibility, log_in, new_app, new_context, serving
+from .conftest import browsing, check_accessibility, new_app, serving
 
 # Not HTML: files to save or to subscribe to.
 DOWNLOADS = {
@@ -56,12 +56,7 @@ def walk(chromium_path):
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_passes_axe(browser, walk, role):
     base, urls, emails = walk
-    context = new_context(browser, base)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        if role != "anonymous":
-            log_in(page, emails[role], check=False)
+    with browsing(browser, base, emails.get(role)) as page:
         problems, seen = [], set()
         for endpoint, url in sorted(urls.items()):
             expected = MATRIX[endpoint]["GET"][role]
@@ -84,9 +79,6 @@ def test_every_page_passes_axe(browser, walk, role):
                 problems.append(f"{endpoint}: {violations}")
             problems += [f"{endpoint}: {problem}" for problem in _frame_problems(page, expected)]
         assert problems == [], "\n".join(problems)
-        assert context.js_errors == []
-    finally:
-        context.close()
 
 
 # A status badge says its status in words that can be seen: its colour only repeats them.
@@ -133,10 +125,7 @@ def test_every_page_fits_a_phone(browser, walk, role):
     The pages used between appointments also pass axe there; their screenshots (in the temporary
     folder) are for looking at."""
     base, urls, emails = walk
-    context = new_context(browser, base, viewport=PHONE)
-    page = context.new_page()
-    try:
-        log_in(page, emails[role], check=False)
+    with browsing(browser, base, emails[role], viewport=PHONE) as page:
         too_wide = {}
         for endpoint, url in sorted(urls.items()):
             if MATRIX[endpoint]["GET"][role] != 200:
@@ -150,19 +139,13 @@ def test_every_page_fits_a_phone(browser, walk, role):
                 check_accessibility(page)
                 page.screenshot(path=f"{SCREENSHOTS}/phone-{role}-{endpoint}.png", full_page=True)
         assert too_wide == {}
-        assert context.js_errors == []
-    finally:
-        context.close()
 
 
 def test_wide_tables_scroll_in_their_own_frame_on_a_phone(browser, walk):
     """The impact report and the 'who looked' report have more columns than a phone is wide: the page itself
     does not scroll sideways, the table does, in a frame the keyboard can reach and that has a name."""
     base, urls, emails = walk
-    context = new_context(browser, base, viewport=PHONE)
-    page = context.new_page()
-    try:
-        log_in(page, emails["projectgroep"], check=False)
+    with browsing(browser, base, emails["projectgroep"], viewport=PHONE) as page:
         page.goto(urls["cases.detail"])  # a look at the case: the 'who looked' report has a row
         for endpoint in ("impact.report", "privacy.access_report"):
             page.goto(urls[endpoint])
@@ -173,9 +156,6 @@ def test_wide_tables_scroll_in_their_own_frame_on_a_phone(browser, walk):
             frame.focus()
             page.keyboard.press("ArrowRight")
             page.wait_for_function("e => e.scrollLeft > 0", arg=frame.element_handle())  # (scrolls smoothly)
-        assert context.js_errors == []
-    finally:
-        context.close()
 
 
 def test_the_main_menu_folds_behind_a_button_on_a_phone(browser, walk):
@@ -186,16 +166,13 @@ def test_the_main_menu_folds_behind_a_button_on_a_phone(browser, walk):
     menu = {"name": "Hoofdmenu"}
     wide = {"width": 1280, "height": 800}
     for javascript, viewport in ((True, PHONE), (False, PHONE), (True, wide)):
-        context = new_context(browser, base, viewport=viewport, java_script_enabled=javascript)
-        page = context.new_page()
-        try:
-            log_in(page, emails["projectgroep"], check=False)
+        options = {"viewport": viewport, "java_script_enabled": javascript}
+        with browsing(browser, base, emails["projectgroep"], **options) as page:
             page.goto(urls["cases.detail"])
             nav, toggle = page.get_by_role("navigation", **menu), page.locator(".menu-toggle")
             if not (javascript and viewport is PHONE):
                 expect(toggle).to_be_hidden()
                 expect(nav.get_by_role("link", name="Trajecten")).to_be_visible()
-                assert context.js_errors == []
                 continue
             assert page.locator(".site-header").bounding_box()["height"] < 100
             expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -226,6 +203,3 @@ def test_the_main_menu_folds_behind_a_button_on_a_phone(browser, walk):
             expect(page.get_by_role("heading", level=1)).to_have_text("Mijn acties")
             expect(page.get_by_role("navigation", **menu)).to_be_hidden()
             expect(page.locator(".menu-toggle")).to_have_attribute("aria-expanded", "false")
-            assert context.js_errors == []
-        finally:
-            context.close()

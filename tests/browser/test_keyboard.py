@@ -16,7 +16,7 @@ from opkoers.services import handover as handovers
 from opkoers.timeutil import local_today
 
 from ..factories import Factory
-from .conftest import check_accessibility, new_context
+from .conftest import browsing, check_accessibility
 
 FOCUSED = "() => document.activeElement"
 FOCUS_SHOWN = """() => {
@@ -115,12 +115,8 @@ def skip_to_content(page) -> None:
 @pytest.fixture(params=[True, False], ids=["with-js", "without-js"])
 def keyboard_page(request, browser, live_server):
     """A page to drive with the keyboard, once with JavaScript and once without; and whether it has."""
-    context = new_context(browser, live_server, java_script_enabled=request.param)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page, request.param
-    context.close()
-    assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
+    with browsing(browser, live_server, java_script_enabled=request.param) as page:
+        yield page, request.param
 
 
 def test_referral_to_started_plan_by_keyboard(keyboard_page, people):
