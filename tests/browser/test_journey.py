@@ -149,9 +149,12 @@ def test_referral_to_started_plan(page, people):
         "Plan van aanpak afdrukken",
     ):
         page.get_by_role("link", name=link, exact=True).click()
+        # (the case page's own h1 is visible too until the document arrives: wait for the document)
+        expect(page).to_have_url(re.compile(r"/afdrukken/"))
         expect(page.locator("h1")).to_be_visible()
         check_accessibility(page)
         page.go_back()
+        expect(page.locator("h1")).to_have_text("Iris <b>van</b> Dam")
 
     # The case list: crisis first, searchable
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Trajecten").click()
