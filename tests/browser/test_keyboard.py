@@ -40,6 +40,9 @@ class Keyboard:
         """Tab forward until the locator has the focus (a form that opened may have put it there
         already); each stop on the way must show its focus."""
         target = locator.element_handle()
+        # A link pressed a moment ago may have opened a page whose style sheet is still on its way;
+        # without it no focus ring shows yet.
+        self.page.wait_for_load_state()
         if self.page.evaluate_handle(FOCUSED).evaluate("(e, t) => e === t", target):
             assert self.page.evaluate(FOCUS_SHOWN), "no visible focus on the field that has it"
             return
