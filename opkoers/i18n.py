@@ -4,6 +4,8 @@ finds the request's catalogue, language and time zone anew for every message and
 request (or per job, outside a request) and keep them on `g`. Times are shown in Dutch time."""
 
 from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 
 from babel import Locale, dates, numbers
 from babel.support import NullTranslations
@@ -13,6 +15,7 @@ from flask_babel import get_locale, get_translations
 from .timeutil import LOCAL_TZ
 
 KEY, LOCALE_KEY = "_opkoers_translations", "_opkoers_locale"
+HUNDREDTH = Decimal("0.01")
 DUTCH = "nl"
 
 
@@ -56,12 +59,69 @@ def format_time(value: datetime, fmt: str = "medium") -> str:
     return dates.format_time(value, fmt, tzinfo=LOCAL_TZ, locale=locale())
 
 
-def format_decimal(value, fmt: str) -> str:
-    return numbers.format_decimal(value, format=fmt, locale=locale())
+NUMBER_PATTERN = "#,##0.##"  # grouped by thousands, at most two decimals
 
 
-def format_currency(amount, currency: str) -> str:
-    return numbers.format_currency(amount, currency, locale=locale())
+@cache
+def _number_shape(language: str) -> tuple[str, str, str] | None:
+    """The minus, group and decimal signs of the language, taken once from Babel; None when it
+    writes numbers some other way (then Babel formats each number)."""
+    found = Locale.parse(language)
+    minus = numbers.format_decimal(-1, format=NUMBER_PATTERN, locale=found).removesuffix("1")
+    if numbers.format_decimal(-1234.5, format=NUMBER_PATTERN, locale=found) != (
+        f"{minus}1{numbers.get_group_symbol(found)}234{numbers.get_decimal_symbol(found)}5"
+    ):
+        return None
+    return minus, numbers.get_group_symbol(found), numbers.get_decimal_symbol(found)
+
+
+def format_number(value) -> str:
+    """A number as the request's language writes it, at most two decimals ('2,5' in Dutch), as
+    Babel would write it, without Babel's general number formatting for each (a report shows many)."""
+    current = locale()
+    shape = _number_shape(str(current))
+    if shape is None:
+        return numbers.format_decimal(value, format=NUMBER_PATTERN, locale=current)
+    minus, group, point = shape
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    number = number.quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN)
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    text = f"{int(whole):,}".replace(",", group) + (f"{point}{fraction}" if fraction else "")
+    return f"{minus}{text}" if number.is_signed() else text
+
+
+@cache
+def _euro_shape(language: str) -> tuple[str, str, str, str, str, str] | None:
+    """How the language writes an amount in euros, taken once from Babel: the text before and after
+    the digits of a positive and of a negative amount, and the group and decimal signs. None when
+    the language does not group by thousands with two decimals (then Babel formats each amount)."""
+    found = Locale.parse(language)
+    pattern = found.currency_formats["standard"]
+    if pattern.grouping != (3, 3) or pattern.frac_prec != (2, 2):
+        return None
+    group, point = numbers.get_group_symbol(found), numbers.get_decimal_symbol(found)
+    digits = f"1{point}00"
+    positive = numbers.format_currency(Decimal(1), "EUR", locale=found).split(digits)
+    negative = numbers.format_currency(Decimal(-1), "EUR", locale=found).split(digits)
+    if len(positive) != 2 or len(negative) != 2:
+        return None
+    return (*positive, *negative, group, point)
+
+
+def format_euro_cents(cents: int) -> str:
+    """An amount in cents as the request's language writes euros, as Babel would write it, without
+    Babel's general number formatting for each amount (a budget overview shows hundreds)."""
+    current = locale()
+    shape = _euro_shape(str(current))
+    if shape is None:
+        return numbers.format_currency(Decimal(cents) / 100, "EUR", locale=current)
+    before, after, before_negative, after_negative, group, point = shape
+    whole, rest = divmod(abs(cents), 100)
+    digits = f"{whole:,}".replace(",", group) + f"{point}{rest:02d}"
+    if cents < 0:
+        return f"{before_negative}{digits}{after_negative}"
+    return f"{before}{digits}{after}"
 
 
 def gettext(message: str, **variables) -> str:

@@ -1,19 +1,17 @@
 """Clear messages for refused actions (domain rule codes → plain Dutch)."""
 
-from decimal import Decimal
-
 from flask import current_app
 from flask_babel import gettext as _
 
 from .domain import RuleViolation
-from .i18n import format_currency, format_date
+from .i18n import format_date, format_euro_cents
 from .labels import label
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def money(cents: int) -> str:
     """An amount in cents as the user's language writes euros: '€ 1.234,56'."""
-    return format_currency(Decimal(cents) / 100, "EUR")
+    return format_euro_cents(cents)
 
 
 def password_problem_message(code: str) -> str:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from . import access, charts, i18n
 from .domain.actions import is_overdue
 from .domain.consent import domain_shown, visible_changes
-from .i18n import format_date, format_decimal, format_time, gettext
+from .i18n import format_date, format_number, format_time, gettext
 from .labels import access_what, label
 from .messages import money
 from .services import notifications
@@ -120,7 +120,7 @@ def _consent_note(case_id: int) -> Markup:
 
 def _number(value) -> str:
     """A number as the user's language writes it: '2,5' in Dutch, at most two decimals."""
-    return format_decimal(value, "#,##0.##")
+    return format_number(value)
 
 
 def init_app(app: Flask) -> None:

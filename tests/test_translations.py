@@ -13,9 +13,11 @@ import os
 import re
 import tempfile
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel import numbers
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
@@ -213,3 +215,28 @@ def test_amounts_dates_and_times_follow_the_language(client, lang, amount, day, 
         assert templating._date(date(1980, 5, 17)) == day
         shown = templating._datetime(datetime(2026, 12, 3, 13, 5, tzinfo=UTC))
         assert shown.replace("\u202f", " ") == moment  # (newer CLDR data puts a narrow space before PM)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_amounts_are_written_as_babel_writes_them(client, lang):
+    """The quick way of writing euros gives the same text as Babel's number formatting, for small,
+    large, round and negative amounts."""
+    cents = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 99999, 100000, 123456789, 250000, 10**12 + 7]
+    with client.application.test_request_context():
+        session["lang"] = lang
+        for amount in [*cents, *(-c for c in cents if c)]:
+            expected = numbers.format_currency(Decimal(amount) / 100, "EUR", locale=lang)
+            assert money(amount) == expected, amount
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_numbers_are_written_as_babel_writes_them(client, lang):
+    """The quick way of writing a number (at most two decimals) gives the same text as Babel's, for
+    whole numbers, fractions that round either way, large and negative numbers."""
+    values = [0, 1, 7, 1000, 1234567, 0.5, 2.25, 2.675, 0.005, 0.015, 0.001, 1234.5678, 10 / 3, 999.999]
+    values += [Decimal("12.345"), Decimal("1E+3"), Decimal("0.10")]
+    with client.application.test_request_context():
+        session["lang"] = lang
+        for value in [*values, *(-v for v in values)]:
+            expected = numbers.format_decimal(value, format="#,##0.##", locale=lang)
+            assert templating._number(value) == expected, value

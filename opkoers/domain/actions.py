@@ -10,6 +10,7 @@ DONE = "done"
 CANCELLED = "cancelled"
 STATUSES = (OPEN, IN_PROGRESS, DONE, CANCELLED)
 FINISHED = frozenset({DONE, CANCELLED})
+UNFINISHED = tuple(s for s in STATUSES if s not in FINISHED)  # named: an index on the status finds them
 
 ASSIGNEE_KINDS = ("client", "network", "user", "organisation")
 

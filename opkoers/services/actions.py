@@ -134,9 +134,9 @@ def my_actions(user, show: str, page: int, per_page: int):
     """One page of the user's actions across the cases they may see, overdue first."""
     ids = select(Action.id).where(_mine(user), access.visible_cases(user, case_id=Action.case_id))
     if show == "open":
-        ids = ids.where(Action.status.not_in(rules.FINISHED))
+        ids = ids.where(Action.status.in_(rules.UNFINISHED))
     elif show == "overdue":
-        ids = ids.where(Action.status.not_in(rules.FINISHED), Action.due_on < local_today())
+        ids = ids.where(Action.status.in_(rules.UNFINISHED), Action.due_on < local_today())
     elif show == "finished":
         ids = ids.where(Action.status.in_(rules.FINISHED))
 
