@@ -3,9 +3,9 @@ finds the request's catalogue, language and time zone anew for every message and
 (several context look-ups each, hundreds of times on a case page); these look them up once per
 request (or per job, outside a request) and keep them on `g`. Times are shown in Dutch time."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, dates, numbers
 from babel.support import NullTranslations
@@ -50,13 +50,25 @@ def forget() -> None:
 def format_date(value, fmt: str = "medium") -> str:
     """A day (a moment: its day in Dutch time) as the language writes it."""
     if isinstance(value, datetime):
-        value = value.astimezone(LOCAL_TZ)
-    return dates.format_date(value, fmt, locale=locale())
+        value = value.astimezone(LOCAL_TZ).date()
+    return _written_day(value, fmt, str(locale()))
 
 
 def format_time(value: datetime, fmt: str = "medium") -> str:
     """A moment's time of day in Dutch time."""
-    return dates.format_time(value, fmt, tzinfo=LOCAL_TZ, locale=locale())
+    return _written_time(value, fmt, str(locale()))
+
+
+# A page shows the same days and moments many times (and the next page again): each is written
+# once by Babel and then remembered, per language.
+@lru_cache(maxsize=4096)
+def _written_day(day: date, fmt: str, language: str) -> str:
+    return dates.format_date(day, fmt, locale=language)
+
+
+@lru_cache(maxsize=4096)
+def _written_time(moment: datetime, fmt: str, language: str) -> str:
+    return dates.format_time(moment, fmt, tzinfo=LOCAL_TZ, locale=language)
 
 
 NUMBER_PATTERN = "#,##0.##"  # grouped by thousands, at most two decimals
