@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from opkoers import jobs, timeutil
+from opkoers import jobs, recent, timeutil
 from opkoers.extensions import db
 from opkoers.services import budget, impact
 
@@ -19,7 +19,8 @@ def kept_a_minute(app):
     app.config["REPORT_CACHE_SECONDS"] = 60
     yield
     app.config["REPORT_CACHE_SECONDS"] = 0
-    app.extensions.pop("opkoers_figures", None)
+    with app.app_context():
+        recent.forget("figures")
 
 
 def test_the_overview_is_counted_once_a_minute_and_says_when(login, factory, kept_a_minute):

@@ -227,6 +227,14 @@ def case_page(case: Case, history_limit: int, actions_limit: int, meetings_limit
     return records
 
 
+def change_count(case: Case) -> int:
+    """How many changes the case's trail holds. Every change to the case and its records adds one
+    (the trail is append-only), so a page shown at one count is current while the count stays."""
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.case_id == case.id)
+    )
+
+
 def _history(case: Case):
     return (
         select(AuditEntry)

@@ -5,8 +5,6 @@ sums, no client), so one computation serves all of them. The CSV downloads alway
 The heaviest — the impact report over all years and neighbourhoods — is counted by the scheduler
 every REPORT_FIGURES_MINUTES and stored, so that no page view waits for it."""
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -15,36 +13,18 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import ReportFigures
+from ..recent import recent
 from ..timeutil import utc_now
 from . import put
 
 T = TypeVar("T")
-KEPT = 256  # different filter choices kept per process; the least recently used go first
-_lock = threading.Lock()
-
-
-def _store() -> OrderedDict:
-    return current_app.extensions.setdefault("opkoers_figures", OrderedDict())
 
 
 def figures(name: str, key: Hashable, compute: Callable[[], tuple[T, datetime]]) -> tuple[T, datetime]:
     """The figures of report `name` for filter choice `key`, and the time (UTC) they are from.
     `compute` returns both (figures the scheduler counted earlier keep their own time); it must
     return plain values (no database objects: they outlive the request)."""
-    seconds = current_app.config["REPORT_CACHE_SECONDS"]
-    store, asked_at = _store(), utc_now()
-    with _lock:
-        found = store.get((name, key))
-        if found is not None and asked_at - found[2] < timedelta(seconds=seconds):
-            store.move_to_end((name, key))
-            return found[0], found[1]
-    value, computed_at = compute()
-    if seconds > 0:
-        with _lock:
-            store[(name, key)] = (value, computed_at, asked_at)
-            while len(store) > KEPT:
-                store.popitem(last=False)
-    return value, computed_at
+    return recent("figures", (name, key), current_app.config["REPORT_CACHE_SECONDS"], compute)
 
 
 def now(value: T) -> tuple[T, datetime]:
