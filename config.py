@@ -90,8 +90,8 @@ class Config:
     # The impact report, the deviation register and the budget overview count over all the years of
     # data: each app process computes them at most once in this many seconds (0: at every request).
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "60"))
-    # A case page's own part is shown again to the same session, while the case has no new change,
-    # for at most this many seconds (0: rendered at every view).
+    # The case page's and a meeting page's own part are shown again to the same session, while the
+    # case has no new change, for at most this many seconds (0: rendered at every view).
     CASE_PAGE_CACHE_SECONDS = int(os.environ.get("CASE_PAGE_CACHE_SECONDS", "60"))
     # The impact report over all years is counted ahead by the scheduler this often.
     REPORT_FIGURES_MINUTES = int(os.environ.get("REPORT_FIGURES_MINUTES", "10"))

@@ -1,5 +1,5 @@
-"""The case page's own part is rendered once and shown again to the same session until the case
-changes: every change the trail records shows at the next view, each person and session gets a page
+"""The case page's own part (and a meeting page's) is rendered once and shown again to the same
+session until the case changes: every change the trail records shows at the next view, each person and session gets a page
 of their own, and what the trail does not record shows within CASE_PAGE_CACHE_SECONDS or the next day."""
 
 from datetime import timedelta
@@ -9,8 +9,8 @@ from flask_babel import refresh
 
 from opkoers import timeutil
 from opkoers.extensions import db
-from opkoers.models import Case, User
-from opkoers.services import cases
+from opkoers.models import Case, Meeting, User
+from opkoers.services import cases, meetings
 
 from .helpers import count_queries
 
@@ -106,3 +106,29 @@ def test_a_new_day_and_another_language_render_anew(app, login, factory, kept):
         _, next_day = view(client, case_id)
         _, again = view(client, case_id)
     assert again < next_day
+
+
+def test_a_meeting_page_is_shown_again_until_the_case_changes(login, factory, kept):
+    pg = factory.user("projectgroep")
+    case = factory.case("in_progress")
+    meeting = factory.meeting(case, pg, [pg])
+    db.session.commit()
+    meeting_id, revision = meeting.id, meeting.minutes_revision
+    client = login(pg)
+    client.get("/trajecten")
+
+    def meeting_page() -> tuple[str, int]:
+        db.session.expire_all()
+        with count_queries() as statements:
+            response = client.get(f"/bijeenkomsten/{meeting_id}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True), len(statements)
+
+    first, rendered = meeting_page()
+    again, shown_again = meeting_page()
+    assert again == first and shown_again < rendered
+    meetings.save_minutes(
+        pg, db.session.get(Meeting, meeting_id), revision, "Afgesproken: de huur wordt betaald."
+    )
+    db.session.commit()
+    assert "de huur wordt betaald" in meeting_page()[0]

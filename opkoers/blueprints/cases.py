@@ -4,14 +4,13 @@ import json
 from datetime import timedelta
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, audit, i18n, idempotency
+from .. import access, audit, idempotency
 from ..domain import RuleViolation
 from ..domain.case_status import check_intake_open
 from ..domain.consent import one_year_after
@@ -33,10 +32,9 @@ from ..forms.cases import (
 from ..labels import choices
 from ..messages import rule_message
 from ..models import Action, CaseInvolvement, Consent, PlanGoal
-from ..recent import recent
 from ..services import actions, agreements, cases, intake, lookups, names
 from ..timeutil import local_today
-from .requests import as_rule_violation, number_arg
+from .requests import as_rule_violation, number_arg, shown_again
 
 bp = Blueprint("cases", __name__, url_prefix="/trajecten")
 
@@ -115,25 +113,10 @@ def new():
 
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
-    """The case page. Its own part is rendered once and shown again, to the same person in the same
-    session, until the case's trail holds a new change, the day turns, or CASE_PAGE_CACHE_SECONDS
-    have passed (what the trail does not record, such as a colleague's new name, shows by then)."""
+    """The case page; its own part is shown again while the case has not changed (`shown_again`)."""
     case = access.case_or_404(case_id)
-    seen_as = (
-        current_user.id,
-        current_user.role,
-        current_user.organisation_id,
-        session.get("sid"),  # this login session,
-        session.get("csrf_token"),  # whose form token the page's forms carry
-        str(i18n.locale()),
-        local_today(),
-        request.full_path,
-    )
-    body = recent(
-        "case_page",
-        (case.id, cases.change_count(case), *seen_as),
-        current_app.config["CASE_PAGE_CACHE_SECONDS"],
-        lambda: Markup(render_template("cases/_detail_body.html", case=case, **_case_page(case))),
+    body = shown_again(
+        "case_page", case, lambda: render_template("cases/_detail_body.html", case=case, **_case_page(case))
     )
     return render_template("cases/detail.html", case=case, body=body)
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,7 +33,7 @@ from ..services.handover import current_handover
 from ..services.meetings import Participant
 from ..timeutil import LOCAL_TZ, local_today
 from .cases import action_choices, action_values
-from .requests import as_rule_violation
+from .requests import as_rule_violation, shown_again
 
 bp = Blueprint("meetings", __name__)
 
@@ -258,9 +259,9 @@ def _choices(forms: dict, case) -> dict:
     return forms
 
 
-def _page(meeting, section=None, status=200, message=None, also=(), saved=None, **forms):
-    """The meeting page, or one section of it for htmx (with the sections in `also` swapped out of
-    band); forms given replace the fresh ones (with the user's input and errors)."""
+def _context(meeting, section=None, message=None, saved=None, **forms) -> dict:
+    """What the meeting page shows; forms given replace the fresh ones (with the user's input and
+    errors)."""
     context = {**_forms(meeting), **forms}
     _choices(context, meeting.case)
     context.update(
@@ -268,12 +269,23 @@ def _page(meeting, section=None, status=200, message=None, also=(), saved=None, 
     )
     context["attendance_form"].present.choices = [(p.id, p.display_name) for p in context["participants"]]
     context["section"] = section
+    return context
+
+
+def _page(meeting, section=None, status=200, message=None, also=(), saved=None, **forms):
+    """The meeting page, or one section of it for htmx (with the sections in `also` swapped out of
+    band)."""
+    context = _context(meeting, section, message, saved, **forms)
     if section and _in_place():
         html = render_template(f"meetings/_section_{section}.html", **context)
         for other in also:
             html += render_template(f"meetings/_section_{other}.html", swap_oob=True, **context)
         return html, status
-    return render_template("meetings/detail.html", **context), status
+    return _whole_page(meeting, render_template("meetings/_detail_body.html", **context)), status
+
+
+def _whole_page(meeting, body: str) -> str:
+    return render_template("meetings/detail.html", meeting=meeting, case=meeting.case, body=Markup(body))
 
 
 SAVED = {
@@ -321,8 +333,14 @@ def _change(meeting, section: str, form_name: str, form, change, also=()):
 
 @bp.get("/bijeenkomsten/<int:meeting_id>")
 def detail(meeting_id: int):
+    """The meeting page; its own part is shown again while the case has not changed (`shown_again`)."""
     meeting = access.meeting_or_404(meeting_id)
-    return _page(meeting)
+    body = shown_again(
+        "meeting_page",
+        meeting.case,
+        lambda: render_template("meetings/_detail_body.html", **_context(meeting)),
+    )
+    return _whole_page(meeting, body)
 
 
 @bp.post("/bijeenkomsten/<int:meeting_id>/aanwezig")

@@ -1,13 +1,20 @@
 """Reading what comes in with a request, the same way in every blueprint."""
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, request
+from flask import current_app, flash, g, redirect, request, session
+from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import i18n
 from ..domain import RuleViolation
 from ..extensions import db
 from ..messages import rule_message
+from ..recent import recent
+from ..services import cases
+from ..timeutil import local_today
 
 REFUSED = (RuleViolation, StaleDataError)  # a save a rule or a newer copy said no to
 MAX_ID = 2**31 - 1  # ids and page numbers beyond this do not exist (the database could not hold them)
@@ -17,6 +24,30 @@ def number_arg(name: str, default: int | None = None) -> int | None:
     """A whole number from the query string; a missing, malformed or impossible one gives the default."""
     value = request.args.get(name, type=int)
     return value if value is not None and 0 < value <= MAX_ID else default
+
+
+def shown_again(kind: str, case, render: Callable[[], str]) -> Markup:
+    """A page's own part about one case (the case page, a meeting's page), as rendered a moment ago
+    for the same person in the same session: until the case's trail holds a new change, the day
+    turns, the language changes or CASE_PAGE_CACHE_SECONDS pass (what the trail does not record,
+    such as a colleague's new name, shows by then). The request's own checks and its access-log row
+    come first, as for any page."""
+    seen_as = (
+        current_user.id,
+        current_user.role,
+        current_user.organisation_id,
+        session.get("sid"),  # this login session,
+        session.get("csrf_token"),  # whose form token the page's forms carry
+        str(i18n.locale()),
+        local_today(),
+        request.full_path,
+    )
+    return recent(
+        kind,
+        (case.id, cases.change_count(case), *seen_as),
+        current_app.config["CASE_PAGE_CACHE_SECONDS"],
+        lambda: Markup(render()),
+    )
 
 
 def safe_local_path(target: str | None, fallback: str) -> str:
