@@ -39,6 +39,7 @@ class Page:
     name: str
     role: str
     path: str  # with {case}, {meeting}, {deep_page}, {last_name} filled in from the city
+    anew: bool = False  # on an app that renders the page's own part at every view (as after a change)
 
 
 PAGES = (
@@ -48,8 +49,10 @@ PAGES = (
     Page("case list, deep page", "projectgroep", "/trajecten?page={deep_page}"),
     Page("case list, search + filter", "projectgroep", "/trajecten?q={last_name}&status=in_progress"),
     Page("case page, busy client", "projectgroep", "/trajecten/{case}"),
+    Page("case page, busy client, rendered anew", "projectgroep", "/trajecten/{case}", anew=True),
     Page("my actions, busy professional", "professional", "/acties"),
     Page("meeting page", "projectgroep", "/bijeenkomsten/{meeting}"),
+    Page("meeting page, rendered anew", "projectgroep", "/bijeenkomsten/{meeting}", anew=True),
     Page("budget overview", "projectgroep", "/budget"),
     Page("deviation register", "projectgroep", "/register"),
     Page("impact report", "projectgroep", "/impact"),
@@ -72,18 +75,22 @@ class Result:
     first_load_kb: float = 0.0
 
 
-def app_env(database_url: str) -> dict[str, str]:
-    """A production configuration, on plain http on this machine."""
-    return os.environ | {
-        "OPKOERS_CONFIG": "production",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_hex(32),
-        "PUBLIC_URL": "https://opkoers.example",
-        "MAIL_TRANSPORT": "outbox",
-        "SESSION_COOKIE_SECURE": "0",
-        "TWO_FACTOR_ROLES": "",
-        "OPKOERS_DEMO": "0",
-    }
+def app_env(database_url: str, **settings: str) -> dict[str, str]:
+    """A production configuration, on plain http on this machine (with settings of its own)."""
+    return (
+        os.environ
+        | settings
+        | {
+            "OPKOERS_CONFIG": "production",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_hex(32),
+            "PUBLIC_URL": "https://opkoers.example",
+            "MAIL_TRANSPORT": "outbox",
+            "SESSION_COOKIE_SECURE": "0",
+            "TWO_FACTOR_ROLES": "",
+            "OPKOERS_DEMO": "0",
+        }
+    )
 
 
 def flask(database_url: str, *args: str) -> None:
@@ -178,6 +185,7 @@ def measure_in_process(ids: dict[str, int]) -> dict[str, tuple[int, float]]:
     from opkoers.extensions import db
 
     app = create_app("production")
+    app.config["CASE_PAGE_CACHE_SECONDS"] = 0  # the queries of the page as rendered, not as shown again
     with app.app_context():
         engine = db.engine
     clients, out, assets = {}, {}, {}
@@ -353,7 +361,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, **settings: str) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "gunicorn"),
         "--workers",
@@ -363,7 +371,7 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
         "opkoers:create_app()",
     ]
     server = subprocess.Popen(
-        command, env=app_env(url), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, env=app_env(url, **settings), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     for _ in range(100):
         try:
@@ -476,24 +484,28 @@ def bench(backend: str, clients: int, seconds: int, connections: int, fresh: boo
     sizes_small = measure(small, city_paths(small))
     ids = city_paths(big)
     sizes_big = measure(big, ids)
-    port = free_port()
-    server = start_gunicorn(big, port)
-    base = f"http://127.0.0.1:{port}"
-    results = []
-    try:
-        cookies = {role: session_cookie(base, email) for role, email in ACCOUNTS.items()} | {"": ""}
-        for page in PAGES:
-            print(f"[{backend}] {page.name} …", flush=True)
-            rps, p50, p99, errors = run_wrk(
-                base + page.path.format(**ids), cookies[page.role], seconds, connections
-            )
-            result = Result(page, rps, p50, p99, errors)
-            result.queries_small, result.first_load_kb = sizes_small[page.name][0], sizes_big[page.name][1]
-            result.queries_big = sizes_big[page.name][0]
-            results.append(result)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    results = {}
+    # The pages as they are shown, then the pages that show a rendered part again as they are when
+    # that part must be rendered anew (after every change), on an app that never shows it again.
+    for anew, settings in ((False, {}), (True, {"CASE_PAGE_CACHE_SECONDS": "0"})):
+        port = free_port()
+        server = start_gunicorn(big, port, **settings)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            cookies = {role: session_cookie(base, email) for role, email in ACCOUNTS.items()} | {"": ""}
+            for page in (p for p in PAGES if p.anew == anew):
+                print(f"[{backend}] {page.name} …", flush=True)
+                rps, p50, p99, errors = run_wrk(
+                    base + page.path.format(**ids), cookies[page.role], seconds, connections
+                )
+                result = Result(page, rps, p50, p99, errors)
+                result.queries_small = sizes_small[page.name][0]
+                result.queries_big, result.first_load_kb = sizes_big[page.name]
+                results[page.name] = result
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    results = [results[page.name] for page in PAGES]
     print(f"[{backend}] the htmx answers and the scheduler's daily pass, on a copy …", flush=True)
     text = table(backend, results, clients, *on_a_copy(big, ids))
     folder.mkdir(parents=True, exist_ok=True)

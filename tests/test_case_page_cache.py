@@ -1,6 +1,7 @@
 """The case page's own part (and a meeting page's) is rendered once and shown again to the same
-session until the case changes: every change the trail records shows at the next view, each person and session gets a page
-of their own, and what the trail does not record shows within CASE_PAGE_CACHE_SECONDS or the next day."""
+session until the case changes: every change the trail records shows at the next view, each person
+and session gets a page of their own, and what the trail does not record shows within
+CASE_PAGE_CACHE_SECONDS or the next day."""
 
 from datetime import timedelta
 
