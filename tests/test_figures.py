@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import refresh
 
 from opkoers import jobs, recent, timeutil
 from opkoers.extensions import db
@@ -50,6 +51,21 @@ def test_the_other_reports_keep_their_figures_too(login, factory, kept_a_minute,
     db.session.rollback()
     again = client.get(path)  # from the kept figures: no database objects that outlived a request
     assert again.status_code == 200
+
+
+def test_the_kept_impact_report_follows_the_language_and_the_filter(login, factory, kept_a_minute):
+    """The report is rendered once per set of figures, language and filter, and shown again."""
+    client = login(factory.user("projectgroep"))
+    year = factory.case("in_progress").referred_on.year
+    db.session.commit()
+    dutch = client.get("/impact").get_data(as_text=True)
+    assert client.get("/impact").get_data(as_text=True) == dutch
+    assert f'value="{year}" selected' not in dutch
+    assert f'value="{year}" selected' in client.get(f"/impact?jaar={year}").get_data(as_text=True)
+    client.post("/taal", data={"lang": "en"})
+    refresh()  # (the tests keep one app context, where Flask-Babel remembers the language)
+    english = client.get("/impact").get_data(as_text=True)
+    assert "Impact of Op Koers" in english and "Impact of Op Koers" not in dutch
 
 
 def test_the_impact_report_over_all_years_is_counted_ahead_by_the_scheduler(app, login, factory):

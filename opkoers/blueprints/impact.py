@@ -1,13 +1,15 @@
 """The impact report: on screen with charts, and as CSV for the council's spreadsheet."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from .. import access, audit
+from .. import access, audit, i18n
 from ..domain.follow_up import MOMENTS
 from ..exports import csv_response
 from ..labels import label
+from ..recent import recent
 from ..services import impact, lookups
 from ..services.figures import figures
 from .requests import number_arg
@@ -38,19 +40,29 @@ def _charts(data: dict) -> dict:
 
 @bp.get("/impact")
 def report():
+    """The report; rendered once per set of figures and language, as the figures are the same for
+    everyone who may see them (and hold no client)."""
     filters = _filters()
     data, computed_at = figures("impact", filters, lambda: impact.for_page(filters))
-    return render_template(
-        "impact/report.html",
-        computed_at=computed_at,
-        filters=filters,
-        args={k: v for k in ("jaar", "wijk") if (v := request.args.get(k))},
-        years=impact.years(),
-        neighbourhoods=lookups.neighbourhoods(),
-        report=data,
-        charts=_charts(data),
-        moments=MOMENTS,
+    body = recent(
+        "impact_page",
+        (filters, computed_at, str(i18n.locale()), request.full_path),
+        current_app.config["REPORT_CACHE_SECONDS"],
+        lambda: Markup(
+            render_template(
+                "impact/_report_body.html",
+                computed_at=computed_at,
+                filters=filters,
+                args={k: v for k in ("jaar", "wijk") if (v := request.args.get(k))},
+                years=impact.years(),
+                neighbourhoods=lookups.neighbourhoods(),
+                report=data,
+                charts=_charts(data),
+                moments=MOMENTS,
+            )
+        ),
     )
+    return render_template("impact/report.html", body=body)
 
 
 def _number(value) -> str:
