@@ -133,7 +133,7 @@ def test_update_referral_from_an_old_copy_is_refused(pg, factory, stale):
 
 
 def _names(page) -> list[str]:
-    return [c.client.name for c in page.items]
+    return [c.client_name for c in page.items]
 
 
 def test_list_search_is_case_insensitive_and_literal(pg, factory):

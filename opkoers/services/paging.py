@@ -21,7 +21,12 @@ class IdsFirst(Pagination):
         if self._query_args["count_in_page"]:
             self._total = rows[0][1]
         ids = [row[0] for row in rows]
-        loaded = {item.id: item for item in db.session.scalars(self._query_args["load"](ids)).unique()}
+        query = self._query_args["load"](ids)
+        if self._query_args["rows"]:
+            found = db.session.execute(query).all()
+        else:
+            found = db.session.scalars(query).unique()
+        loaded = {item.id: item for item in found}
         return [loaded[i] for i in ids if i in loaded]
 
     def _query_count(self) -> int:
@@ -37,11 +42,19 @@ def paginate_ids(
     page: int,
     per_page: int,
     count_in_page: bool = False,
+    rows: bool = False,
 ) -> Pagination:
     """ids: the ordered query of the list's ids; load(ids): the query of those records, in any
     order. The page is in the order of `ids`; a page past the end is empty. count_in_page: count
     the list in the same pass as the page (cheaper when deciding what is on the list is the costly
-    part, such as who may see which case; dearer when an index gives the order)."""
+    part, such as who may see which case; dearer when an index gives the order). rows: load(ids)
+    selects plain rows (with an `id` column) rather than objects."""
     return IdsFirst(
-        page=page, per_page=per_page, error_out=False, ids=ids, load=load, count_in_page=count_in_page
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        ids=ids,
+        load=load,
+        count_in_page=count_in_page,
+        rows=rows,
     )
