@@ -19,6 +19,7 @@ STATUSES = (REFERRED, INTAKE, ADMITTED, DECLINED, IN_PROGRESS, AFTERCARE, CLOSED
 RUNNING = frozenset({IN_PROGRESS, AFTERCARE})
 # Nothing new happens on these cases: no meetings, no actions.
 ENDED = frozenset({DECLINED, CLOSED})
+NOT_ENDED = tuple(s for s in STATUSES if s not in ENDED)  # named: an index on the status finds them
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     REFERRED: frozenset({INTAKE}),

@@ -6,24 +6,26 @@ from .. import access
 from ..domain import case_status as lifecycle
 from ..extensions import db
 from ..models import Case, LifeDomain, Neighbourhood, Organisation, User
+from .cases import case_rows
 
 
 def case_overview(user, limit: int = 10) -> dict:
-    """Counts per status and the crisis cases, within what the user may see."""
+    """Counts per status, the crisis cases and the user's own (as `case_rows`), within what the
+    user may see."""
     visible = access.visible_cases(user)
     counts = dict(
         db.session.execute(select(Case.status, func.count()).where(visible).group_by(Case.status)).all()
     )
-    crisis = db.session.scalars(
-        select(Case)
-        .where(visible, Case.crisis, Case.status.not_in(lifecycle.ENDED))
+    crisis = db.session.execute(
+        case_rows()
+        .where(visible, Case.crisis, Case.status.in_(lifecycle.NOT_ENDED))
         .order_by(Case.referred_on, Case.id)
         .limit(limit)
     ).all()
     # The project group sees the cases it handles; others see the cases they are involved in.
     mine_filter = Case.handler_id == user.id if user.role == "projectgroep" else true()
-    mine = db.session.scalars(
-        select(Case)
+    mine = db.session.execute(
+        case_rows()
         .where(visible, mine_filter, Case.status.not_in(lifecycle.ENDED))
         .order_by(Case.crisis.desc(), Case.referred_on.desc(), Case.id.desc())
         .limit(limit)
