@@ -449,3 +449,25 @@ def test_upcoming_meetings_are_the_next_ones_not_yet_over(factory):
     factory.meeting(case, factory.user("projectgroep"), day=now.date() + timedelta(days=1))  # not mine
     db.session.flush()
     assert [m.id for m in meetings.upcoming_meetings(chair)] == [ongoing.id, later.id]
+
+
+def test_a_new_address_or_relation_of_a_participant_goes_in_the_trail(table):
+    """Names alone do not show it, but the case's trail (and so its pages) must."""
+    case, chair, pros = table
+    network = Participant("network", name="Els de Buur", email="els@example.org", relation="buurvrouw")
+    meeting = _plan(case, chair, pros)
+    _update(meeting, participants=[Participant("user", chair.id), network])
+
+    def entries() -> list[AuditEntry]:
+        query = select(AuditEntry).where(
+            AuditEntry.case_id == case.id, AuditEntry.action == "meeting_updated"
+        )
+        return db.session.scalars(query).all()
+
+    before = len(entries())
+    moved = Participant("network", name="Els de Buur", email="els@example.nl", relation="buurvrouw")
+    _update(meeting, participants=[Participant("user", chair.id), moved])
+    assert len(entries()) == before + 1
+    other = Participant("network", name="Els de Buur", email="els@example.nl", relation="vriendin")
+    _update(meeting, participants=[Participant("user", chair.id), other])
+    assert len(entries()) == before + 2

@@ -42,12 +42,16 @@ def shown_again(kind: str, case, render: Callable[[], str]) -> Markup:
         local_today(),
         request.full_path,
     )
-    return recent(
-        kind,
-        (case.id, cases.change_count(case), *seen_as),
-        current_app.config["CASE_PAGE_CACHE_SECONDS"],
-        lambda: Markup(render()),
-    )
+    changes = cases.change_count(case)
+
+    def rendered() -> Markup:
+        # What the page shows is read after the count, so never older than the count it is kept
+        # under (on PostgreSQL each statement sees the latest commits: the case loaded before the
+        # count may be older).
+        db.session.expire_all()
+        return Markup(render())
+
+    return recent(kind, (case.id, changes, *seen_as), current_app.config["CASE_PAGE_CACHE_SECONDS"], rendered)
 
 
 def safe_local_path(target: str | None, fallback: str) -> str:

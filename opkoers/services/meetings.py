@@ -227,14 +227,18 @@ def update_meeting(
     before = _describe(current.values())
     removed = [p for key, p in current.items() if key not in wanted]
     added = [_new_participant(p) for key, p in wanted.items() if key not in current]
+    rewritten = False
     for key, row in current.items():  # the same person, a name or relation written differently
-        if key in wanted:
-            row.name, row.relation = wanted[key].name, wanted[key].relation
+        if key in wanted and (row.name, row.relation) != (wanted[key].name, wanted[key].relation):
+            row.name, row.relation, rewritten = wanted[key].name, wanted[key].relation, True
     for participant in removed:
         meeting.participants.remove(participant)
     meeting.participants.extend(added)
-    if before != _describe(meeting.participants):
-        changes["participants"] = [before, _describe(meeting.participants)]
+    after = _describe(meeting.participants)
+    # Also a change the names alone do not show (a new e-mail address, another relation) goes in the
+    # trail: every change to a case's records does, so the case's pages show it at the next view.
+    if before != after or removed or added or rewritten:
+        changes["participants"] = [before, after]
     if rules.needs_update(changes) or removed or added:
         meeting.sequence += 1  # every calendar message after a change outranks the ones before
     if changes:
