@@ -74,17 +74,21 @@ def _written_time(moment: datetime, fmt: str, language: str) -> str:
 NUMBER_PATTERN = "#,##0.##"  # grouped by thousands, at most two decimals
 
 
+def _grouped(whole: int, group: str) -> str:
+    """A whole number with the language's sign between each group of three digits."""
+    return f"{whole:,}".replace(",", group)
+
+
 @cache
 def _number_shape(language: str) -> tuple[str, str, str] | None:
     """The minus, group and decimal signs of the language, taken once from Babel; None when it
     writes numbers some other way (then Babel formats each number)."""
     found = Locale.parse(language)
+    group, point = numbers.get_group_symbol(found), numbers.get_decimal_symbol(found)
     minus = numbers.format_decimal(-1, format=NUMBER_PATTERN, locale=found).removesuffix("1")
-    if numbers.format_decimal(-1234.5, format=NUMBER_PATTERN, locale=found) != (
-        f"{minus}1{numbers.get_group_symbol(found)}234{numbers.get_decimal_symbol(found)}5"
-    ):
+    if numbers.format_decimal(-1234.5, format=NUMBER_PATTERN, locale=found) != f"{minus}1{group}234{point}5":
         return None
-    return minus, numbers.get_group_symbol(found), numbers.get_decimal_symbol(found)
+    return minus, group, point
 
 
 def format_number(value) -> str:
@@ -99,7 +103,7 @@ def format_number(value) -> str:
     number = number.quantize(HUNDREDTH, rounding=ROUND_HALF_EVEN)
     whole, _, fraction = f"{abs(number):f}".partition(".")
     fraction = fraction.rstrip("0")
-    text = f"{int(whole):,}".replace(",", group) + (f"{point}{fraction}" if fraction else "")
+    text = _grouped(int(whole), group) + (f"{point}{fraction}" if fraction else "")
     return f"{minus}{text}" if number.is_signed() else text
 
 
@@ -130,7 +134,7 @@ def format_euro_cents(cents: int) -> str:
         return numbers.format_currency(Decimal(cents) / 100, "EUR", locale=current)
     before, after, before_negative, after_negative, group, point = shape
     whole, rest = divmod(abs(cents), 100)
-    digits = f"{whole:,}".replace(",", group) + f"{point}{rest:02d}"
+    digits = f"{_grouped(whole, group)}{point}{rest:02d}"
     if cents < 0:
         return f"{before_negative}{digits}{after_negative}"
     return f"{before}{digits}{after}"
